@@ -1,0 +1,65 @@
+# Tutela: `make run` (demo on http://127.0.0.1:8000) and `make test` (every test, SQLite and PostgreSQL).
+SHELL := /bin/bash
+.DEFAULT_GOAL := run
+PORT ?= 8000
+VENV := .venv
+PY := $(VENV)/bin/python
+MANAGE := $(PY) manage.py
+export UV_PROJECT_ENVIRONMENT := $(CURDIR)/$(VENV)
+
+.PHONY: run test test-sqlite test-postgres lint check install system-deps demo-env
+
+$(VENV)/.synced: pyproject.toml uv.lock
+	@PYTHON="$$(scripts/find_python.sh)" || exit 1; \
+	if ! "$$PYTHON" -m uv --version >/dev/null 2>&1; then "$$PYTHON" -m pip install --quiet --disable-pip-version-check uv; fi; \
+	UV_PYTHON="$$PYTHON" "$$PYTHON" -m uv sync --frozen --quiet
+	@touch $@
+
+install: $(VENV)/.synced
+
+var/secret_key:
+	@mkdir -p var
+	@$(PY) -c "import secrets; print(secrets.token_urlsafe(50))" > $@
+	@chmod 600 $@
+
+# The demo: migrate the embedded SQLite database, load the demo territory, serve.
+run: install var/secret_key
+	@export TUTELA_SECRET_KEY="$$(cat var/secret_key)"; \
+	$(MANAGE) migrate --no-input -v 0 && \
+	$(MANAGE) seed_demo && \
+	$(MANAGE) collectstatic --no-input -v 0 && \
+	echo "" && \
+	echo "Tutela: http://127.0.0.1:$(PORT)/  (utenti: protocollo, segretariato, coordinatore, assistente, assistente2," && \
+	echo "        amministrativo, sds, comune, educatore, dirigente, dpo, admin; password: $${TUTELA_DEMO_PASSWORD:-tutela-demo})" && \
+	echo "" && \
+	exec $(VENV)/bin/gunicorn config.wsgi --bind 127.0.0.1:$(PORT) --threads 4 --access-logfile -
+
+# Debian packages the tests need: chromium for the browser journeys, PostgreSQL 15 for the locking tests.
+system-deps:
+	@missing=""; \
+	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
+	command -v pg_virtualenv >/dev/null 2>&1 || missing="$$missing postgresql-common"; \
+	[ -x /usr/lib/postgresql/15/bin/postgres ] || missing="$$missing postgresql-15"; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing Debian packages:$$missing"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	fi
+
+test: install system-deps
+	@$(MAKE) --no-print-directory test-sqlite
+	@$(MAKE) --no-print-directory test-postgres
+
+test-sqlite:
+	$(VENV)/bin/pytest -n 2 -q -m "not postgres"
+
+# A throwaway PostgreSQL 15 cluster; pg_virtualenv sets the PG* variables.
+test-postgres:
+	pg_virtualenv -v 15 bash -c 'DATABASE_URL="postgres://$$PGUSER:$$PGPASSWORD@$$PGHOST:$$PGPORT/$$PGDATABASE" $(VENV)/bin/pytest -q -m postgres'
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy tutela config
+
+check: lint test
+	$(MANAGE) makemigrations --check --dry-run

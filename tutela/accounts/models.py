@@ -1,0 +1,140 @@
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from tutela.accounts.roles import Role
+
+
+class Municipality(models.Model):
+    """An Italian Comune, from the ISTAT list (reference data loaded by a migration)."""
+
+    istat_code = models.CharField(_("codice ISTAT"), max_length=6, unique=True)
+    belfiore_code = models.CharField(_("codice catastale"), max_length=4, unique=True)
+    name = models.CharField(_("denominazione"), max_length=120)
+    province_code = models.CharField(_("codice provincia"), max_length=3)
+    province_abbr = models.CharField(_("sigla provincia"), max_length=2)
+    region_name = models.CharField(_("regione"), max_length=60)
+    population = models.PositiveIntegerField(_("popolazione"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("Comune")
+        verbose_name_plural = _("Comuni")
+        # Serves the autocomplete on the name ("Prat" -> Prato).
+        indexes = [models.Index(fields=["name"])]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.province_abbr})"
+
+
+class Organisation(models.Model):
+    class Kind(models.TextChoices):
+        CONSORTIUM = "consortium", _("Ente gestore / consorzio")
+        MUNICIPALITY = "municipality", _("Comune")
+        HEALTH_AUTHORITY = "health_authority", _("Azienda sanitaria")
+        COURT = "court", _("Autorità giudiziaria")
+        SCHOOL = "school", _("Scuola")
+        POLICE = "police", _("Forze dell'ordine")
+        PROVIDER = "provider", _("Ente erogatore")
+        OTHER = "other", _("Altro")
+
+    name = models.CharField(_("denominazione"), max_length=200)
+    kind = models.CharField(_("tipo"), max_length=20, choices=Kind.choices)
+    email = models.EmailField(_("indirizzo e-mail / PEC"), blank=True)
+    address = models.CharField(_("indirizzo"), max_length=250, blank=True)
+    municipality = models.ForeignKey(
+        Municipality, verbose_name=_("Comune"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="organisations",
+    )
+    # The consortium (ente gestore) whose territory this organisation works in; a consortium points to itself.
+    territory = models.ForeignKey(
+        "Territory", verbose_name=_("territorio"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="organisations",
+    )
+    active = models.BooleanField(_("attivo"), default=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("ente")
+        verbose_name_plural = _("enti")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Territory(models.Model):
+    """The area of a managing body (SdS/ASP/Unione): its member Comuni and its settings."""
+
+    name = models.CharField(_("denominazione"), max_length=200, unique=True)
+    managing_body = models.OneToOneField(
+        Organisation, verbose_name=_("ente gestore"), on_delete=models.PROTECT, related_name="managed_territory",
+        null=True, blank=True,
+    )
+    lead_municipality = models.ForeignKey(
+        Municipality, verbose_name=_("Comune capofila"), on_delete=models.PROTECT, related_name="+"
+    )
+    municipalities = models.ManyToManyField(Municipality, verbose_name=_("Comuni"), related_name="territories")
+    protocol_register = models.ForeignKey(
+        "protocol.ProtocolRegister", verbose_name=_("registro di protocollo"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="+",
+    )
+    take_in_charge_days = models.PositiveSmallIntegerField(
+        _("giorni per la presa in carico"), default=10,
+        help_text=_("Dalla ricezione della segnalazione all'assegnazione del caso (seed 004: 10 giorni)."),
+    )
+    admin_office = models.ForeignKey(
+        Organisation, verbose_name=_("Area amministrativa"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )
+    case_code_prefix = models.CharField(_("prefisso codice pratica"), max_length=8, default="TM")
+
+    class Meta:
+        verbose_name = _("territorio")
+        verbose_name_plural = _("territori")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Team(models.Model):
+    name = models.CharField(_("nome"), max_length=120)
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="teams")
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("gruppo di lavoro")
+        verbose_name_plural = _("gruppi di lavoro")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class User(AbstractUser):
+    profession = models.CharField(_("profilo professionale"), max_length=120, blank=True)
+
+    class Meta:
+        verbose_name = _("utente")
+        verbose_name_plural = _("utenti")
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.username
+
+
+class Membership(models.Model):
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="memberships")
+    team = models.ForeignKey(Team, null=True, blank=True, on_delete=models.PROTECT, related_name="memberships")
+    role = models.CharField(_("ruolo"), max_length=32, choices=Role.choices)
+    active = models.BooleanField(_("attivo"), default=True)
+
+    class Meta:
+        verbose_name = _("appartenenza")
+        verbose_name_plural = _("appartenenze")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "organisation", "role"], name="membership_unique_role"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.get_role_display()} ({self.organisation})"

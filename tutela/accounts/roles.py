@@ -1,0 +1,99 @@
+"""Roles and the capabilities they grant (DESIGN.md section 1). Scope is decided separately, in access.py."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    PROTOCOL_OFFICER = "PROTOCOL_OFFICER", _("Ufficio Protocollo")
+    FRONT_OFFICE = "FRONT_OFFICE", _("Segretariato sociale")
+    COORDINATOR = "COORDINATOR", _("Coordinatore professionale")
+    SOCIAL_WORKER = "SOCIAL_WORKER", _("Assistente sociale")
+    ADMIN_OFFICER = "ADMIN_OFFICER", _("Area amministrativa Minori")
+    MANAGING_BODY = "MANAGING_BODY", _("Ente gestore (SdS)")
+    MUNICIPALITY_OFFICER = "MUNICIPALITY_OFFICER", _("Referente del Comune")
+    EDUCATOR = "EDUCATOR", _("Educatore")
+    HEALTH_PROFESSIONAL = "HEALTH_PROFESSIONAL", _("Professionista sanitario")
+    MANAGER = "MANAGER", _("Dirigente")
+    PRIVACY_OFFICER = "PRIVACY_OFFICER", _("Responsabile protezione dati")
+    SYSADMIN = "SYSADMIN", _("Amministratore di sistema")
+
+
+class Cap:
+    """Capability codes: what a role may do. Which cases it may do it on is the scope's business."""
+
+    REFERRAL_REGISTER_INDIRECT = "referral.register_indirect"
+    REFERRAL_RECORD_DIRECT = "referral.record_direct"
+    CASE_ASSIGN_INDIRECT = "case.assign_indirect"
+    CASE_ASSIGN_DIRECT = "case.assign_direct"
+    CASE_ASSESS = "case.assess"
+    CASE_CONFIRM_CLOSURE = "case.confirm_closure"
+    CASE_REOPEN = "case.reopen"
+    CASE_VIEW = "case.view"
+    JOURNAL_WRITE = "journal.write"
+    FAMILY_EDIT = "family.edit"
+    PROPOSAL_WRITE = "proposal.write"
+    PROPOSAL_EVALUATE = "proposal.evaluate"
+    PROPOSAL_REVIEW = "proposal.review"
+    VIEW_CONFIDENTIAL = "case.view_confidential"
+    PROTOCOL_VIEW = "protocol.view"
+
+
+ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
+    Role.PROTOCOL_OFFICER: frozenset({Cap.REFERRAL_REGISTER_INDIRECT, Cap.PROTOCOL_VIEW}),
+    Role.FRONT_OFFICE: frozenset({Cap.REFERRAL_RECORD_DIRECT, Cap.CASE_ASSIGN_DIRECT, Cap.CASE_VIEW}),
+    Role.COORDINATOR: frozenset(
+        {
+            Cap.CASE_ASSIGN_INDIRECT,
+            Cap.CASE_CONFIRM_CLOSURE,
+            Cap.CASE_REOPEN,
+            Cap.CASE_VIEW,
+            Cap.PROPOSAL_EVALUATE,
+            Cap.VIEW_CONFIDENTIAL,
+            Cap.JOURNAL_WRITE,
+            Cap.PROTOCOL_VIEW,
+        }
+    ),
+    Role.SOCIAL_WORKER: frozenset(
+        {
+            Cap.CASE_ASSESS,
+            Cap.CASE_VIEW,
+            Cap.JOURNAL_WRITE,
+            Cap.FAMILY_EDIT,
+            Cap.PROPOSAL_WRITE,
+            Cap.VIEW_CONFIDENTIAL,
+        }
+    ),
+    Role.ADMIN_OFFICER: frozenset({Cap.PROPOSAL_REVIEW, Cap.CASE_VIEW}),
+    Role.MANAGING_BODY: frozenset({Cap.CASE_VIEW}),
+    Role.MUNICIPALITY_OFFICER: frozenset({Cap.CASE_VIEW}),
+    Role.EDUCATOR: frozenset({Cap.CASE_VIEW, Cap.JOURNAL_WRITE}),
+    Role.HEALTH_PROFESSIONAL: frozenset({Cap.CASE_VIEW, Cap.JOURNAL_WRITE, Cap.VIEW_CONFIDENTIAL}),
+    Role.MANAGER: frozenset({Cap.CASE_VIEW}),
+    Role.PRIVACY_OFFICER: frozenset(),
+    Role.SYSADMIN: frozenset(),
+}
+
+
+class Scope(models.TextChoices):
+    TERRITORY = "territory", _("Territorio")
+    ASSIGNED = "assigned", _("Casi assegnati o di équipe")
+    RESIDENCE = "residence", _("Residenti nel Comune")
+    QUEUE = "queue", _("Coda di smistamento")
+    NONE = "none", _("Nessun caso")
+
+
+ROLE_SCOPE: dict[str, str] = {
+    Role.PROTOCOL_OFFICER: Scope.NONE,
+    Role.FRONT_OFFICE: Scope.QUEUE,
+    Role.COORDINATOR: Scope.TERRITORY,
+    Role.SOCIAL_WORKER: Scope.ASSIGNED,
+    Role.ADMIN_OFFICER: Scope.TERRITORY,
+    Role.MANAGING_BODY: Scope.TERRITORY,
+    Role.MUNICIPALITY_OFFICER: Scope.RESIDENCE,
+    Role.EDUCATOR: Scope.ASSIGNED,
+    Role.HEALTH_PROFESSIONAL: Scope.ASSIGNED,
+    Role.MANAGER: Scope.TERRITORY,
+    Role.PRIVACY_OFFICER: Scope.NONE,
+    Role.SYSADMIN: Scope.NONE,
+}

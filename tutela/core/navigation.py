@@ -1,0 +1,46 @@
+"""The navigation bar, by role: each user sees only the entries of what they may do."""
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from tutela.accounts.access import grants_of, has_capability
+from tutela.accounts.roles import Cap, Role
+
+
+def nav_items_for(request: HttpRequest) -> dict[str, Any]:
+    user = request.user
+    grants = grants_of(user)
+    roles = {g.role for g in grants}
+    items: list[tuple[str, str]] = [(_("Da fare"), reverse("worklists:home"))]
+    if has_capability(user, Cap.REFERRAL_REGISTER_INDIRECT):
+        items.append((_("Registra segnalazione"), reverse("intake:register_indirect")))
+    if has_capability(user, Cap.REFERRAL_RECORD_DIRECT):
+        items.append((_("Nuova istanza"), reverse("intake:record_direct")))
+    if has_capability(user, Cap.CASE_VIEW):
+        items.append((_("Pratiche"), reverse("cases:list")))
+    if has_capability(user, Cap.PROTOCOL_VIEW):
+        items.append((_("Protocollo"), reverse("protocol:list")))
+    if Role.SYSADMIN in roles or user.is_superuser:
+        items.append((_("Amministrazione"), reverse("admin:index")))
+    path = request.path
+    nav = [
+        {"label": label, "url": url, "active": path == url or (url != "/" and path.startswith(url))}
+        for label, url in items
+    ]
+    role_labels = sorted({Role(g.role).label for g in grants})
+    org_names = {g.organisation_id for g in grants}
+    return {
+        "nav_items": nav,
+        "current_role_label": ", ".join(str(r) for r in role_labels),
+        "site_org_name": _site_name(user, org_names),
+    }
+
+
+def _site_name(user: Any, org_ids: set[int]) -> str:
+    membership = user.memberships.select_related("organisation__territory").filter(active=True).first()
+    if membership and membership.organisation.territory:
+        return membership.organisation.territory.name
+    return "Tutela Minori"

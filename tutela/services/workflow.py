@@ -1,0 +1,48 @@
+"""The proposal state machine (DESIGN.md section 2, seed 000 steps 3-6)."""
+
+from typing import Any
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
+
+from tutela.accounts.roles import Cap
+from tutela.services.models import ProposalState as S
+from tutela.services.models import ServiceProposal
+from tutela.workflow import Transition, Workflow
+
+
+def _lead(proposal: ServiceProposal, user: Any) -> str | None:
+    if proposal.case.lead_social_worker_id != user.pk:
+        return _("Solo l'assistente sociale referente del caso può compiere questa azione.")
+    return None
+
+
+def _not_acknowledged(proposal: ServiceProposal, user: Any) -> str | None:
+    if proposal.outcome_acknowledged_at is not None:
+        return _("L'esito è già stato acquisito.")
+    return _lead(proposal, user)
+
+
+PROPOSAL_WORKFLOW = Workflow(
+    model=ServiceProposal,
+    audit_entity="services.proposal",
+    case_of=lambda proposal: proposal.case,
+    transitions=[
+        Transition("submit", _l("Invia al coordinatore"), (S.DRAFT,), S.SUBMITTED, Cap.PROPOSAL_WRITE,
+                   "submitted", _lead),
+        Transition("approve", _l("Approva la proposta"), (S.SUBMITTED,), S.APPROVED, Cap.PROPOSAL_EVALUATE,
+                   "approved"),
+        Transition("return", _l("Restituisci con osservazioni"), (S.SUBMITTED,), S.DRAFT, Cap.PROPOSAL_EVALUATE,
+                   "returned", style="outline-primary"),
+        Transition("reject", _l("Respingi la proposta"), (S.SUBMITTED,), S.REJECTED, Cap.PROPOSAL_EVALUATE,
+                   "rejected", style="outline-danger"),
+        Transition("start_review", _l("Avvia l'istruttoria"), (S.APPROVED,), S.UNDER_REVIEW, Cap.PROPOSAL_REVIEW,
+                   "review_started"),
+        Transition("authorise", _l("Autorizza"), (S.UNDER_REVIEW,), S.AUTHORISED, Cap.PROPOSAL_REVIEW,
+                   "authorised"),
+        Transition("deny", _l("Non autorizzare"), (S.UNDER_REVIEW,), S.DENIED, Cap.PROPOSAL_REVIEW, "denied",
+                   style="outline-danger"),
+        Transition("acknowledge", _l("Prendi atto dell'esito"), (S.AUTHORISED, S.DENIED), None, Cap.PROPOSAL_WRITE,
+                   "outcome_acknowledged", _not_acknowledged),
+    ],
+)
