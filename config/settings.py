@@ -176,7 +176,9 @@ TUTELA_UPLOAD_MAX_BYTES = env_int("TUTELA_UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = TUTELA_UPLOAD_MAX_BYTES + 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
-EMAIL_BACKEND = os.environ.get("TUTELA_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# Without an SMTP relay configured, letters land as .eml files under var/mail (readable by the operator).
+EMAIL_BACKEND = os.environ.get("TUTELA_EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")
+EMAIL_FILE_PATH = Path(os.environ.get("TUTELA_EMAIL_FILE_PATH", BASE_DIR / "var" / "mail"))
 EMAIL_HOST = os.environ.get("TUTELA_EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("TUTELA_EMAIL_PORT", 25)
 DEFAULT_FROM_EMAIL = os.environ.get("TUTELA_DEFAULT_FROM_EMAIL", "tutela-minori@example.invalid")
@@ -199,7 +201,7 @@ SECURE_CSP = {
     "script-src": [CSP.SELF, CSP.NONCE],
     "style-src": [CSP.SELF],
     "img-src": [CSP.SELF, "data:"],
-    "font-src": [CSP.SELF],
+    "font-src": [CSP.SELF, "data:"],
     "connect-src": [CSP.SELF],
     "frame-ancestors": [CSP.NONE],
     "form-action": [CSP.SELF],

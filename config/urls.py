@@ -11,5 +11,6 @@ urlpatterns = [
     path("proposte/", include("tutela.services.urls")),
     path("protocollo/", include("tutela.protocol.urls")),
     path("documenti/", include("tutela.documents.urls")),
+    path("riferimenti/", include("tutela.core.urls")),
     path("", include("tutela.worklists.urls")),
 ]

@@ -105,24 +105,30 @@ fi
 cp "$CJ/LICENSE.md" "$STAGE/chartjs/LICENSE.md"
 
 # ---------------------------------------------------------------- checks
-# Every url() in the vendored CSS must be a data: URI or an existing file.
+# Every url() in a CSS file (comments ignored) must be a data: URI, a fragment
+# or an existing file relative to the CSS file.
 check_css_urls() {
-    local css="$1" base="$2" bad=0 url path
-    while IFS= read -r url; do
-        url="${url#url(}"; url="${url%)}"
-        url="${url#\"}"; url="${url%\"}"; url="${url#\'}"; url="${url%\'}"
-        case "$url" in
-            data:*|\#*) continue ;;
-        esac
-        path="${url%%[?#]*}"
-        if [ ! -f "$base/$path" ]; then
-            echo "error: $css: url($url) does not resolve to a file" >&2
-            bad=1
-        fi
-    done < <(grep -oE 'url\([^)]*\)' "$css" || true)
-    return "$bad"
+    node -e '
+        const fs = require("fs"), path = require("path");
+        const css = process.argv[1];
+        const text = fs.readFileSync(css, "utf8").replace(/\/\*[\s\S]*?\*\//g, "");
+        const re = /url\(\s*(?:"([^"]*)"|\x27([^\x27]*)\x27|([^)\s]*))\s*\)/g;
+        let m, bad = 0, count = 0;
+        while ((m = re.exec(text)) !== null) {
+            const url = m[1] ?? m[2] ?? m[3] ?? "";
+            count++;
+            if (url.startsWith("data:") || url.startsWith("#")) continue;
+            const file = path.resolve(path.dirname(css), url.split(/[?#]/)[0]);
+            if (url === "" || /^[a-z][a-z0-9+.-]*:|^\/\//i.test(url) || !fs.existsSync(file) || !fs.statSync(file).isFile()) {
+                console.error(`error: ${css}: url(${url}) does not resolve to a vendored file`);
+                bad++;
+            }
+        }
+        console.error(`    ${path.basename(css)}: ${count} url() checked`);
+        process.exit(bad ? 1 : 0);
+    ' "$1"
 }
-check_css_urls "$STAGE/bootstrap-italia/css/bootstrap-italia.min.css" "$STAGE/bootstrap-italia/css"
+check_css_urls "$STAGE/bootstrap-italia/css/bootstrap-italia.min.css"
 
 # ---------------------------------------------------------------- install
 mkdir -p "$VENDOR"
@@ -133,7 +139,7 @@ done
 
 # static/css/fonts.css points at the vendored woff2 files: check it too.
 if [ -f "$ROOT/static/css/fonts.css" ]; then
-    check_css_urls "$ROOT/static/css/fonts.css" "$ROOT/static/css"
+    check_css_urls "$ROOT/static/css/fonts.css"
 fi
 
 {

@@ -1,4 +1,12 @@
 from django.urls import path
 
+from tutela.cases import views
+
 app_name = "cases"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.case_list_view, name="list"),
+    path("<int:pk>/", views.case_detail, name="detail"),
+    path("<int:pk>/diario/", views.journal_add, name="journal_add"),
+    path("<int:pk>/familiari/nuovo/", views.family_add, name="family_add"),
+    path("<int:pk>/azioni/<slug:action>/", views.case_action, name="action"),
+]

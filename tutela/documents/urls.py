@@ -1,4 +1,6 @@
 from django.urls import path
 
+from tutela.documents import views
+
 app_name = "documents"
-urlpatterns: list = []
+urlpatterns = [path("<int:pk>/scarica/", views.download, name="download")]

@@ -1,4 +1,6 @@
 from django.urls import path
 
+from tutela.protocol import views
+
 app_name = "protocol"
-urlpatterns: list = []
+urlpatterns = [path("", views.entry_list, name="list")]

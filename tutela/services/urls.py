@@ -1,4 +1,6 @@
 from django.urls import path
 
+from tutela.services import views
+
 app_name = "services"
-urlpatterns: list = []
+urlpatterns = [path("<int:pk>/<slug:action>/", views.proposal_action, name="action")]

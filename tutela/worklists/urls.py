@@ -1,4 +1,6 @@
 from django.urls import path
 
+from tutela.worklists import views
+
 app_name = "worklists"
-urlpatterns: list = []
+urlpatterns = [path("", views.home, name="home")]

@@ -1,0 +1,232 @@
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from tutela.accounts.access import get_case_for_user, has_capability
+from tutela.accounts.roles import Cap
+from tutela.assessments.services import case_close_no_grounds, social_report_file
+from tutela.audit.services import audit_record
+from tutela.cases import forms as case_forms
+from tutela.cases.models import Case, CaseState
+from tutela.cases.selectors import case_list, case_page
+from tutela.cases.services.assignment import case_assign
+from tutela.cases.services.closure import (
+    case_confirm_closure,
+    case_reject_closure,
+    case_reopen,
+    case_request_closure,
+)
+from tutela.cases.services.journal import journal_entry_add
+from tutela.cases.workflow import CASE_WORKFLOW
+from tutela.core.forms import StyledForm
+from tutela.people.services import relationship_add
+from tutela.services.views import SLUG_OF as PROPOSAL_SLUGS
+from tutela.services.workflow import PROPOSAL_WORKFLOW
+from tutela.workflow import TransitionError
+
+
+def case_list_view(request: HttpRequest) -> HttpResponse:
+    """Case search, scoped; the search itself is audited (it shows personal data)."""
+    if not has_capability(request.user, Cap.CASE_VIEW):
+        raise Http404
+    query = request.GET.get("q", "").strip()[:100]
+    state = request.GET.get("stato", "")
+    if state not in CaseState.values:
+        state = ""
+    page = Paginator(case_list(request.user, query=query, state=state), 25).get_page(request.GET.get("page"))
+    audit_record(
+        actor=request.user, action="cases.case.searched",
+        data={"q": query, "state": state, "page": page.number, "shown": [c.pk for c in page.object_list]},
+    )
+    template = "cases/case_list_rows.html" if request.htmx else "cases/case_list.html"
+    return render(request, template, {"page_obj": page, "query": query, "state": state, "states": CaseState.choices})
+
+
+def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    case = get_case_for_user(request.user, pk)
+    audit_record(actor=request.user, action="cases.case.viewed", obj=case, case_id=case.pk)
+    context = case_page(request.user, case)
+    proposals = list(context["proposals"])
+    for proposal in proposals:
+        proposal.case = case  # the guards read the case; it is already loaded
+        proposal.buttons = [
+            {"label": t.label, "slug": PROPOSAL_SLUGS[t.name], "style": t.style}
+            for t in PROPOSAL_WORKFLOW.available(proposal, request.user)
+        ]
+        proposal.can_edit = proposal.state == "DRAFT" and case.lead_social_worker_id == request.user.pk
+    context.update(
+        case=case,
+        proposals=proposals,
+        actions=_case_buttons(case, request.user),
+        can_write_journal=has_capability(request.user, Cap.JOURNAL_WRITE, case.territory_id) and case.is_open,
+        can_edit_family=_is_lead(request.user, case) and case.is_open,
+        can_file_report=case.state == CaseState.IN_CARE and _is_lead(request.user, case),
+        journal_form=case_forms.JournalForm(),
+    )
+    return render(request, "cases/case_detail.html", context)
+
+
+def _case_buttons(case: Case, user: Any) -> list[dict[str, Any]]:
+    return [
+        {"label": t.label, "slug": TRANSITION_SLUGS[t.name], "style": t.style}
+        for t in CASE_WORKFLOW.available(case, user)
+    ]
+
+
+def _is_lead(user: Any, case: Case) -> bool:
+    return case.lead_social_worker_id == user.pk and has_capability(user, Cap.CASE_ASSESS, case.territory_id)
+
+
+@dataclass(frozen=True)
+class CaseAction:
+    title: str
+    form: Callable[..., StyledForm]
+    run: Callable[[Case, Any, StyledForm], Any]
+    success: str
+    transition: str | None = None
+
+
+def _report_form(case: Case, data: Any) -> StyledForm:
+    return case_forms.SocialReportForm(data, with_assessment=case.state == CaseState.ASSESSMENT)
+
+
+CASE_ACTIONS: dict[str, CaseAction] = {
+    "assegna": CaseAction(
+        _("Assegna la pratica"), lambda case, data: case_forms.AssignForm(data, case=case),
+        lambda case, user, f: case_assign(case=case, actor=user, social_worker=f.cleaned_data["social_worker"],
+                                          note=f.cleaned_data.get("note", "")),
+        _("Pratica assegnata."), "assign_any",
+    ),
+    "chiudi-senza-presupposti": CaseAction(
+        _("Chiudi la pratica: non sussistono i presupposti"), lambda case, data: case_forms.NoGroundsForm(data),
+        lambda case, user, f: case_close_no_grounds(case=case, actor=user, assessment=f.assessment_data()),
+        _("Pratica chiusa per assenza di presupposti."), "close_no_grounds",
+    ),
+    "relazione-sociale": CaseAction(
+        _("Relazione sociale"), _report_form,
+        lambda case, user, f: social_report_file(case=case, actor=user, report=f.report_data(),
+                                                 assessment=f.assessment_or_none(), proposal=f.proposal_data()),
+        _("Relazione sociale depositata."), None,
+    ),
+    "proponi-chiusura": CaseAction(
+        _("Proponi la chiusura della pratica"), lambda case, data: case_forms.ClosureRequestForm(data),
+        lambda case, user, f: case_request_closure(case=case, actor=user, reason=f.cleaned_data["reason"],
+                                                   note=f.cleaned_data["note"]),
+        _("Chiusura proposta al coordinatore."), "request_closure",
+    ),
+    "conferma-chiusura": CaseAction(
+        _("Conferma la chiusura"), lambda case, data: case_forms.OptionalNoteForm(data),
+        lambda case, user, f: case_confirm_closure(case=case, actor=user, note=f.cleaned_data.get("note", "")),
+        _("Pratica chiusa."), "confirm_closure",
+    ),
+    "respingi-chiusura": CaseAction(
+        _("Respingi la chiusura"), lambda case, data: case_forms.NoteForm(data),
+        lambda case, user, f: case_reject_closure(case=case, actor=user, note=f.cleaned_data["note"]),
+        _("Chiusura respinta: la pratica resta in carico."), "reject_closure",
+    ),
+    "riapri": CaseAction(
+        _("Riapri la pratica"), lambda case, data: case_forms.NoteForm(data),
+        lambda case, user, f: case_reopen(case=case, actor=user, note=f.cleaned_data["note"]),
+        _("Pratica riaperta."), "reopen",
+    ),
+}
+
+# URL slug of each case transition, for the buttons of the case page.
+TRANSITION_SLUGS = {
+    "assign_indirect": "assegna", "assign_direct": "assegna", "close_no_grounds": "chiudi-senza-presupposti",
+    "take_in_charge": "relazione-sociale", "request_closure": "proponi-chiusura",
+    "confirm_closure": "conferma-chiusura", "reject_closure": "respingi-chiusura", "reopen": "riapri",
+}
+
+
+def _action_allowed(action: CaseAction, case: Case, user: Any) -> bool:
+    if action.transition == "assign_any":
+        return any(t.name.startswith("assign") for t in CASE_WORKFLOW.available(case, user))
+    if action.transition is None:  # a social report: in assessment it is the take-in-charge transition
+        if case.state == CaseState.ASSESSMENT:
+            return any(t.name == "take_in_charge" for t in CASE_WORKFLOW.available(case, user))
+        return case.state == CaseState.IN_CARE and _is_lead(user, case)
+    return any(t.name == action.transition for t in CASE_WORKFLOW.available(case, user))
+
+
+@require_http_methods(["GET", "POST"])
+def case_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    """One page per action on a case: the form, then the service; refusals come back as messages."""
+    spec = CASE_ACTIONS.get(action)
+    if spec is None:
+        raise Http404
+    case = get_case_for_user(request.user, pk)
+    if not _action_allowed(spec, case, request.user):
+        messages.error(request, _("Questa azione non è disponibile per te su questa pratica in questo momento."))
+        return redirect("cases:detail", pk=case.pk)
+    audit_record(actor=request.user, action="cases.case.viewed", obj=case, case_id=case.pk, data={"page": action})
+    form = spec.form(case, request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            spec.run(case, request.user, form)
+        except ValidationError as exc:
+            form.apply_errors(exc)
+        except TransitionError as exc:
+            messages.error(request, exc.message)
+            return redirect("cases:detail", pk=case.pk)
+        else:
+            messages.success(request, spec.success)
+            return redirect("cases:detail", pk=case.pk)
+    return render(request, "cases/case_action.html", {"case": case, "form": form, "title": spec.title, "action": action})
+
+
+@require_http_methods(["POST"])
+def journal_add(request: HttpRequest, pk: int) -> HttpResponse:
+    case = get_case_for_user(request.user, pk, capability=Cap.JOURNAL_WRITE)
+    form = case_forms.JournalForm(request.POST)
+    if form.is_valid():
+        try:
+            journal_entry_add(case=case, actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form.apply_errors(exc)
+        else:
+            messages.success(request, _("Annotazione aggiunta al diario."))
+            if request.htmx:
+                context = case_page(request.user, case)
+                return render(request, "cases/_journal.html", {
+                    "case": case, "journal": context["journal"], "journal_form": case_forms.JournalForm(),
+                    "can_write_journal": True,
+                })
+            return redirect("cases:detail", pk=case.pk)
+    if request.htmx:
+        context = case_page(request.user, case)
+        return render(request, "cases/_journal.html", {
+            "case": case, "journal": context["journal"], "journal_form": form, "can_write_journal": True,
+        })
+    return render(request, "cases/case_action.html", {"case": case, "form": form, "title": _("Diario")})
+
+
+@require_http_methods(["GET", "POST"])
+def family_add(request: HttpRequest, pk: int) -> HttpResponse:
+    case = get_case_for_user(request.user, pk, capability=Cap.FAMILY_EDIT)
+    if not (_is_lead(request.user, case) and case.is_open):
+        messages.error(request, _("Solo l'assistente sociale referente può aggiornare il nucleo familiare."))
+        return redirect("cases:detail", pk=case.pk)
+    form = case_forms.RelativeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            relationship_add(child=case.child, relative_data=form.person_data(), kind=form.cleaned_data["kind"],
+                             cohabiting=form.cleaned_data["cohabiting"], actor=request.user, case=case)
+        except ValidationError as exc:
+            form.apply_errors(exc)
+        else:
+            messages.success(request, _("Familiare aggiunto."))
+            return redirect("cases:detail", pk=case.pk)
+    return render(request, "cases/case_action.html", {
+        "case": case, "form": form, "title": _("Aggiungi un familiare"), "municipality_list": True,
+    })

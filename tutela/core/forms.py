@@ -1,0 +1,87 @@
+"""Form plumbing shared by every app: Bootstrap Italia classes, Italian dates, municipality lookup."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.urls import reverse_lazy
+from django.utils.translation import gettext_lazy as _
+
+from tutela.accounts.models import Municipality
+
+
+class StyledForm(forms.Form):
+    """Adds Bootstrap Italia classes to widgets; errors show next to their field."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.CheckboxInput):
+                widget.attrs.setdefault("class", "form-check-input")
+            elif isinstance(widget, forms.Select):
+                widget.attrs.setdefault("class", "form-select")
+            elif not isinstance(widget, forms.RadioSelect):
+                widget.attrs.setdefault("class", "form-control")
+
+    def apply_errors(self, error: ValidationError) -> None:
+        """Attach a service's ValidationError to the form: per field when it names one, else non-field."""
+        if hasattr(error, "error_dict"):
+            for field, messages in error.message_dict.items():
+                self.add_error(field if field in self.fields else None, messages)
+        else:
+            self.add_error(None, error.messages)
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class MunicipalityField(forms.CharField):
+    """A Comune typed as "Prato (PO)", "Prato" or its ISTAT code, with a suggestion list."""
+
+    default_error_messages = {
+        "unknown": _("Comune non trovato: scegliere dall'elenco (es. «Prato (PO)»)."),
+        "ambiguous": _("Più Comuni con questo nome: indicare anche la provincia (es. «Prato (PO)»)."),
+    }
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("max_length", 130)
+        super().__init__(**kwargs)
+        self.widget.attrs.update(
+            {
+                "list": "comuni-list",
+                "autocomplete": "off",
+                "hx-get": reverse_lazy("core:municipality_search"),
+                "hx-trigger": "input changed delay:250ms",
+                "hx-target": "#comuni-list",
+            }
+        )
+
+    def prepare_value(self, value: Any) -> Any:
+        if isinstance(value, Municipality):
+            return str(value)
+        return value
+
+    def clean(self, value: Any) -> Municipality | None:  # type: ignore[override]
+        text = (super().clean(value) or "").strip()
+        if not text:
+            return None
+        if text.isdigit():
+            found = Municipality.objects.filter(istat_code=text.zfill(6))
+        elif text.endswith(")") and "(" in text:
+            name, province = text[:-1].rsplit("(", 1)
+            found = Municipality.objects.filter(name__iexact=name.strip(), province_abbr__iexact=province.strip())
+        else:
+            found = Municipality.objects.filter(name__iexact=text)
+        matches = list(found[:2])
+        if not matches:
+            raise ValidationError(self.error_messages["unknown"], code="unknown")
+        if len(matches) > 1:
+            raise ValidationError(self.error_messages["ambiguous"], code="ambiguous")
+        return matches[0]

@@ -1,0 +1,16 @@
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from tutela.accounts.models import Municipality
+
+
+@require_GET
+def municipality_search(request: HttpRequest) -> HttpResponse:
+    """Suggestions for a Comune field (htmx): reference data only, no personal data."""
+    query = request.GET.get("q", "").strip()
+    for key, value in request.GET.items():
+        if key != "q" and not query:
+            query = value.strip()
+    results = Municipality.objects.filter(name__istartswith=query)[:15] if len(query) >= 2 else []
+    return render(request, "core/municipality_options.html", {"results": results})
