@@ -176,11 +176,28 @@ TUTELA_UPLOAD_MAX_BYTES = env_int("TUTELA_UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = TUTELA_UPLOAD_MAX_BYTES + 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
-# Without an SMTP relay configured, letters land as .eml files under var/mail (readable by the operator).
-EMAIL_BACKEND = os.environ.get("TUTELA_EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")
-EMAIL_FILE_PATH = Path(os.environ.get("TUTELA_EMAIL_FILE_PATH", BASE_DIR / "var" / "mail"))
-EMAIL_HOST = os.environ.get("TUTELA_EMAIL_HOST", "localhost")
-EMAIL_PORT = env_int("TUTELA_EMAIL_PORT", 25)
+# Without an SMTP relay configured (TUTELA_SMTP_HOST), letters land as .eml files under var/mail.
+TUTELA_SMTP_HOST = os.environ.get("TUTELA_SMTP_HOST", "")
+if TUTELA_SMTP_HOST:
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": TUTELA_SMTP_HOST,
+                "port": env_int("TUTELA_SMTP_PORT", 587),
+                "username": os.environ.get("TUTELA_SMTP_USER", ""),
+                "password": os.environ.get("TUTELA_SMTP_PASSWORD", ""),
+                "use_tls": env_bool("TUTELA_SMTP_TLS", True),
+            },
+        }
+    }
+else:
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+            "OPTIONS": {"file_path": str(os.environ.get("TUTELA_EMAIL_FILE_PATH", BASE_DIR / "var" / "mail"))},
+        }
+    }
 DEFAULT_FROM_EMAIL = os.environ.get("TUTELA_DEFAULT_FROM_EMAIL", "tutela-minori@example.invalid")
 
 SESSION_COOKIE_HTTPONLY = True

@@ -1,0 +1,75 @@
+"""Fixtures shared by every test: the demo territory and its personas (STYLE.md, Tests)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tutela.accounts.models import User
+from tutela.core.demo.territory import DemoTerritory, territory_build
+
+TEST_PASSWORD = "test-password-2026"
+
+
+@pytest.fixture(autouse=True)
+def _isolated_files(settings: Any, tmp_path: Path) -> None:
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def demo(db: Any) -> DemoTerritory:
+    return territory_build(password=TEST_PASSWORD)
+
+
+def _persona(demo: DemoTerritory, username: str) -> User:
+    return demo.users[username]
+
+
+@pytest.fixture
+def protocol_officer(demo: DemoTerritory) -> User:
+    return _persona(demo, "protocollo")
+
+
+@pytest.fixture
+def front_office(demo: DemoTerritory) -> User:
+    return _persona(demo, "segretariato")
+
+
+@pytest.fixture
+def coordinator(demo: DemoTerritory) -> User:
+    return _persona(demo, "coordinatore")
+
+
+@pytest.fixture
+def social_worker(demo: DemoTerritory) -> User:
+    return _persona(demo, "assistente")
+
+
+@pytest.fixture
+def other_social_worker(demo: DemoTerritory) -> User:
+    """A social worker of another team: sees only the cases assigned to them."""
+    return _persona(demo, "assistente2")
+
+
+@pytest.fixture
+def admin_officer(demo: DemoTerritory) -> User:
+    return _persona(demo, "amministrativo")
+
+
+@pytest.fixture
+def managing_body(demo: DemoTerritory) -> User:
+    return _persona(demo, "sds")
+
+
+@pytest.fixture
+def municipality_officer(demo: DemoTerritory) -> User:
+    """The officer of Montemurlo: sees only children resident there."""
+    return _persona(demo, "comune")
+
+
+@pytest.fixture
+def outsider(db: Any) -> User:
+    """Authenticated, but with no role anywhere."""
+    return User.objects.create_user(username="estraneo", password=TEST_PASSWORD)
