@@ -148,3 +148,21 @@ class RelativeForm(ChildFields):
         super().__init__(*args, **kwargs)
         self.fields["surname"].label = _("Cognome")
         self.fields["given_name"].label = _("Nome")
+
+
+class MemberForm(StyledForm):
+    user = forms.ModelChoiceField(label=_("Professionista"), queryset=User.objects.none())
+    role_label = forms.CharField(label=_("Ruolo nel caso"), max_length=120, required=False,
+                                 help_text=_("Es. educatore ADM, psicologa consultorio. Se vuoto, il profilo professionale."))
+
+    def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
+        from tutela.cases.services.members import TEAM_ROLES
+
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = (  # type: ignore[attr-defined]
+            User.objects.filter(
+                is_active=True, memberships__active=True, memberships__role__in=TEAM_ROLES,
+                memberships__organisation__territory=case.territory_id,
+            ).exclude(pk=case.lead_social_worker_id).exclude(case_memberships__case=case)
+            .distinct().order_by("last_name", "first_name")
+        )

@@ -27,6 +27,7 @@ from tutela.cases.services.closure import (
     case_request_closure,
 )
 from tutela.cases.services.journal import journal_entry_add
+from tutela.cases.services.members import case_member_add
 from tutela.cases.workflow import CASE_WORKFLOW
 from tutela.core.forms import StyledForm
 from tutela.people.services import relationship_add
@@ -71,6 +72,8 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
         can_write_journal=has_capability(request.user, Cap.JOURNAL_WRITE, case.territory_id) and case.is_open,
         can_edit_family=_is_lead(request.user, case) and case.is_open,
         can_file_report=case.state == CaseState.IN_CARE and _is_lead(request.user, case),
+        can_edit_team=_can_edit_team(request.user, case),
+        members=case.members.select_related("user"),
         journal_form=case_forms.JournalForm(),
     )
     return render(request, "cases/case_detail.html", context)
@@ -81,6 +84,12 @@ def _case_buttons(case: Case, user: Any) -> list[dict[str, Any]]:
         {"label": t.label, "slug": TRANSITION_SLUGS[t.name], "style": t.style}
         for t in CASE_WORKFLOW.available(case, user)
     ]
+
+
+def _can_edit_team(user: Any, case: Case) -> bool:
+    return case.is_open and (
+        _is_lead(user, case) or has_capability(user, Cap.CASE_ASSIGN_INDIRECT, case.territory_id)
+    )
 
 
 def _is_lead(user: Any, case: Case) -> bool:
@@ -230,3 +239,23 @@ def family_add(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "cases/case_action.html", {
         "case": case, "form": form, "title": _("Aggiungi un familiare"), "municipality_list": True,
     })
+
+
+@require_http_methods(["GET", "POST"])
+def member_add(request: HttpRequest, pk: int) -> HttpResponse:
+    """Add a professional (educator, health professional, social worker) to the case team."""
+    case = get_case_for_user(request.user, pk)
+    if not _can_edit_team(request.user, case):
+        messages.error(request, _("Solo l'assistente sociale referente o il coordinatore possono modificare l'équipe."))
+        return redirect("cases:detail", pk=case.pk)
+    form = case_forms.MemberForm(request.POST or None, case=case)
+    if request.method == "POST" and form.is_valid():
+        try:
+            case_member_add(case=case, actor=request.user, user=form.cleaned_data["user"],
+                            role_label=form.cleaned_data.get("role_label", ""))
+        except ValidationError as exc:
+            form.apply_errors(exc)
+        else:
+            messages.success(request, _("Professionista aggiunto all'équipe del caso."))
+            return redirect("cases:detail", pk=case.pk)
+    return render(request, "cases/case_action.html", {"case": case, "form": form, "title": _("Aggiungi all'équipe del caso")})

@@ -60,6 +60,7 @@ def worklist_sections(user: Any) -> list[Section]:
         entries = ProtocolEntry.objects.filter(
             register__organisation__in=organisations_with(user, Cap.REFERRAL_REGISTER_INDIRECT),
             registered_at__date=today,
+            direction=ProtocolEntry.Direction.INCOMING,
         ).select_related("correspondent_organisation").order_by("-number")
         sections.append(Section("registered_today", str(_("Registrate oggi")), "entries", entries.count(),
                                 list(entries[:ROWS]), str(_("Segnalazioni protocollate e smistate oggi."))))

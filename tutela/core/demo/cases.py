@@ -16,6 +16,7 @@ from tutela.cases.models import Case
 from tutela.cases.services.assignment import case_assign
 from tutela.cases.services.closure import case_confirm_closure, case_request_closure
 from tutela.cases.services.journal import journal_entry_add
+from tutela.cases.services.members import case_member_add
 from tutela.core.demo.territory import DemoTerritory
 from tutela.intake.services import ReferralData, referral_record_direct, referral_register_indirect
 from tutela.people.services import PersonData, relationship_add
@@ -179,6 +180,8 @@ class DemoCases:
             cost_estimate=Decimal("7800.00"), paying_municipality=case.child.residence_municipality))
         if outcome == "acknowledged":
             proposal_acknowledge_outcome(proposal=proposal, actor=u["assistente"])
+            case_member_add(case=case, actor=u["assistente"], user=u["educatore"], role_label="Educatore ADM")
+            case_member_add(case=case, actor=u["coordinatore"], user=u["psicologa"], role_label="Psicologa consultorio")
 
     def closing(self) -> None:
         case = self.assigned(self.indirect(days_ago=200, sender="court_to"))

@@ -1,0 +1,48 @@
+"""Administration of users, organisations and territory settings. Case data is never exposed here:
+it is reachable only through the access helper."""
+
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+
+from tutela.accounts.models import Membership, Municipality, Organisation, Team, Territory, User
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    autocomplete_fields = ["organisation"]
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    inlines = [MembershipInline]
+    fieldsets = (*BaseUserAdmin.fieldsets, ("Tutela", {"fields": ("profession",)}))  # type: ignore[misc]
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "municipality", "territory", "email", "active"]
+    list_filter = ["kind", "active", "territory"]
+    search_fields = ["name"]
+    autocomplete_fields = ["municipality"]
+
+
+@admin.register(Territory)
+class TerritoryAdmin(admin.ModelAdmin):
+    list_display = ["name", "lead_municipality", "take_in_charge_days"]
+    filter_horizontal = ["municipalities"]
+    autocomplete_fields = ["lead_municipality"]
+
+
+@admin.register(Team)
+class TeamAdmin(admin.ModelAdmin):
+    list_display = ["name", "organisation"]
+
+
+@admin.register(Municipality)
+class MunicipalityAdmin(admin.ModelAdmin):
+    list_display = ["name", "province_abbr", "istat_code", "belfiore_code", "population"]
+    search_fields = ["name", "istat_code", "belfiore_code"]
+
+    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
