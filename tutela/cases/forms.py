@@ -163,6 +163,6 @@ class MemberForm(StyledForm):
             User.objects.filter(
                 is_active=True, memberships__active=True, memberships__role__in=TEAM_ROLES,
                 memberships__organisation__territory=case.territory_id,
-            ).exclude(pk=case.lead_social_worker_id).exclude(case_memberships__case=case)
+            ).exclude(pk=case.lead_social_worker_id or 0).exclude(case_memberships__case=case)
             .distinct().order_by("last_name", "first_name")
         )

@@ -49,7 +49,7 @@ def case_list_view(request: HttpRequest) -> HttpResponse:
         actor=request.user, action="cases.case.searched",
         data={"q": query, "state": state, "page": page.number, "shown": [c.pk for c in page.object_list]},
     )
-    template = "cases/case_list_rows.html" if request.htmx else "cases/case_list.html"
+    template = "cases/case_list_rows.html" if getattr(request, "htmx", False) else "cases/case_list.html"
     return render(request, template, {"page_obj": page, "query": query, "state": state, "states": CaseState.choices})
 
 
@@ -100,7 +100,7 @@ def _is_lead(user: Any, case: Case) -> bool:
 class CaseAction:
     title: str
     form: Callable[..., StyledForm]
-    run: Callable[[Case, Any, StyledForm], Any]
+    run: Callable[[Case, Any, Any], Any]
     success: str
     transition: str | None = None
 
@@ -205,14 +205,14 @@ def journal_add(request: HttpRequest, pk: int) -> HttpResponse:
             form.apply_errors(exc)
         else:
             messages.success(request, _("Annotazione aggiunta al diario."))
-            if request.htmx:
+            if getattr(request, "htmx", False):
                 context = case_page(request.user, case)
                 return render(request, "cases/_journal.html", {
                     "case": case, "journal": context["journal"], "journal_form": case_forms.JournalForm(),
                     "can_write_journal": True,
                 })
             return redirect("cases:detail", pk=case.pk)
-    if request.htmx:
+    if getattr(request, "htmx", False):
         context = case_page(request.user, case)
         return render(request, "cases/_journal.html", {
             "case": case, "journal": context["journal"], "journal_form": form, "can_write_journal": True,

@@ -8,9 +8,7 @@ from tutela.accounts.models import Municipality
 @require_GET
 def municipality_search(request: HttpRequest) -> HttpResponse:
     """Suggestions for a Comune field (htmx): reference data only, no personal data."""
-    query = request.GET.get("q", "").strip()
-    for key, value in request.GET.items():
-        if key != "q" and not query:
-            query = value.strip()
+    # htmx sends the input under its own field name (residence_municipality, birth_place, ...).
+    query = next((str(v).strip() for v in request.GET.values() if str(v).strip()), "")
     results = Municipality.objects.filter(name__istartswith=query)[:15] if len(query) >= 2 else []
     return render(request, "core/municipality_options.html", {"results": results})

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -12,7 +14,7 @@ class DeadlineQuerySet(models.QuerySet["Deadline"]):
     def pending(self) -> DeadlineQuerySet:
         return self.filter(done_at__isnull=True, cancelled_at__isnull=True)
 
-    def overdue(self, now: timezone.datetime) -> DeadlineQuerySet:
+    def overdue(self, now: dt.datetime) -> DeadlineQuerySet:
         return self.pending().filter(due_at__lt=now)
 
 
@@ -47,5 +49,5 @@ class Deadline(models.Model):
     def __str__(self) -> str:
         return f"{self.description} — {self.due_at:%d/%m/%Y}"
 
-    def is_overdue(self, now: timezone.datetime | None = None) -> bool:
+    def is_overdue(self, now: dt.datetime | None = None) -> bool:
         return self.done_at is None and self.due_at < (now or timezone.now())

@@ -34,6 +34,7 @@ def register_indirect(request: HttpRequest) -> HttpResponse:
             form.apply_errors(exc)
         else:
             entry = referral.protocol_entry
+            assert entry is not None  # an indirect referral is always registered
             messages.success(
                 request,
                 _("Segnalazione registrata al protocollo n. %(number)s del %(date)s e smistata all'ente gestore "

@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import models, transaction
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
 from tutela.accounts.access import has_capability
@@ -25,7 +26,7 @@ class TransitionError(Exception):
 @dataclass(frozen=True)
 class Transition:
     name: str
-    label: str
+    label: str | Promise
     source: tuple[str, ...]
     target: str | None  # None: the state stays as it is (an act recorded on the object, e.g. an acknowledgement)
     capability: str
@@ -33,6 +34,7 @@ class Transition:
     guard: Guard | None = None
     style: str = "primary"
     event: str = ""
+    done: str | Promise = ""  # what the timeline says once it happened ("Proposta approvata")
 
 
 @dataclass
@@ -103,7 +105,7 @@ class Workflow:
                 case=case,
                 actor=actor,
                 code=transition.event or f"{self.audit_entity}.{transition.name}",
-                description=description or transition.label,
+                description=str(description or transition.done or transition.label),
                 from_state=from_state,
                 to_state=target,
                 note=note,

@@ -95,10 +95,10 @@ def worklist_sections(user: Any) -> list[Section]:
         overdue = visible.filter(deadlines__in=Deadline.objects.overdue(timezone.now())).distinct()
         sections.append(_case_section("overdue", _("Prese in carico oltre il termine"), overdue))
     if Role.MUNICIPALITY_OFFICER in roles:
-        sections.append(_case_section("residents", _("Pratiche aperte dei residenti"), visible.open()))
+        sections.append(_case_section("residents", _("Pratiche aperte dei residenti"), visible.exclude(state=CaseState.CLOSED)))
         interventions = Intervention.objects.filter(case__in=visible).select_related("case__child", "service_type", "paying_municipality")
         sections.append(Section("interventions", str(_("Interventi autorizzati")), "interventions", interventions.count(),
                                 list(interventions.order_by("-created_at")[:ROWS])))
     if roles & {Role.EDUCATOR, Role.HEALTH_PROFESSIONAL}:
-        sections.append(_case_section("involved", _("Casi in cui sei coinvolto"), visible.open()))
+        sections.append(_case_section("involved", _("Casi in cui sei coinvolto"), visible.exclude(state=CaseState.CLOSED)))
     return sections

@@ -6,6 +6,7 @@ import datetime as dt
 import random
 from collections.abc import Callable
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
 from codicefiscale import codicefiscale
@@ -64,7 +65,7 @@ class DemoCases:
         given = self.rng.choice(GIRLS if sex == "F" else BOYS)
         birth = self.today - dt.timedelta(days=self.rng.randint(365, 17 * 365))
         place = self.demo.municipalities["Prato"]
-        fiscal_code = codicefiscale.encode(lastname=surname, firstname=given, gender=sex,
+        fiscal_code = codicefiscale.encode(lastname=surname, firstname=given, gender=sex,  # type: ignore[arg-type]
                                            birthdate=birth.strftime("%d/%m/%Y"), birthplace="G999")
         return PersonData(surname=surname, given_name=given, birth_date=birth, fiscal_code=fiscal_code, sex=sex,
                           birth_place=place, citizenship="Italiana",
@@ -94,8 +95,10 @@ class DemoCases:
         return referral_record_direct(actor=self.users[desk_user], desk=desk, data=data, child_data=self.child(residence)).case
 
     def assigned(self, case: Case, worker: str = "assistente") -> Case:
+        residence = case.child.residence_municipality
+        montemurlo = residence is not None and residence.name == "Montemurlo"
         assigner = "coordinatore" if case.channel == "indirect" else (
-            "segretariato.montemurlo" if case.child.residence_municipality.name == "Montemurlo" else "segretariato")
+            "segretariato.montemurlo" if montemurlo else "segretariato")
         case = case_assign(case=case, actor=self.users[assigner], social_worker=self.users[worker])
         journal_entry_add(case=case, actor=self.users[worker], kind="interview", occurred_on=self.today,
                           text="Primo colloquio con il nucleo familiare presso la sede del servizio.")
@@ -120,15 +123,21 @@ class DemoCases:
                          actor=self.users[worker], case=case)
         return ServiceProposal.objects.filter(case=case).order_by("-pk").first()
 
+    def assessment(self, *, days_ago: int, worker: str) -> Case:
+        return self.assigned(self.indirect(days_ago=days_ago, sender="school"), worker)
+
+    def professional_only(self, *, days_ago: int, worker: str) -> None:
+        self.in_care(self.assigned(self.indirect(days_ago=days_ago, sender="court_tm"), worker), None, worker)
+
     def build(self) -> int:
         u = self.users
         steps: list[Callable[[], Any]] = []
         for days, sender in [(2, "school"), (4, "police"), (15, "court_tm"), (21, "school2"), (1, "consultorio"), (12, "carabinieri")]:
-            steps.append(lambda d=days, s=sender: self.indirect(days_ago=d, sender=s))
+            steps.append(partial(self.indirect, days_ago=days, sender=sender))
         for days, residence in [(3, "Prato"), (14, "Prato"), (5, "Montemurlo")]:
-            steps.append(lambda d=days, r=residence: self.direct(days_ago=d, residence=r))
+            steps.append(partial(self.direct, days_ago=days, residence=residence))
         for i in range(6):
-            steps.append(lambda i=i: self.assigned(self.indirect(days_ago=8 + i, sender="school"), "assistente" if i % 2 else "assistente2"))
+            steps.append(partial(self.assessment, days_ago=8 + i, worker="assistente" if i % 2 else "assistente2"))
         for i in range(4):
             def no_grounds(i: int = i) -> None:
                 case = self.assigned(self.direct(days_ago=20 + i), "assistente")
@@ -136,12 +145,10 @@ class DemoCases:
                     summary="Non emergono elementi di pregiudizio: orientata ai servizi educativi del territorio."))
             steps.append(no_grounds)
         for i in range(6):
-            steps.append(lambda i=i: self.in_care(self.assigned(self.indirect(days_ago=30 + i, sender="court_tm"),
-                                                                "assistente" if i % 2 == 0 else "assistente2"), None,
-                                                  "assistente" if i % 2 == 0 else "assistente2"))
+            steps.append(partial(self.professional_only, days_ago=30 + i, worker="assistente" if i % 2 == 0 else "assistente2"))
         for outcome in ["draft", "returned", "submitted", "submitted", "submitted", "approved", "approved", "review",
                         "review", "authorised", "authorised_montemurlo", "acknowledged", "denied", "rejected", "draft"]:
-            steps.append(lambda o=outcome: self.proposal_to(o))
+            steps.append(partial(self.proposal_to, outcome))
         steps.append(self.closing)
         steps.append(self.closed)
         for step in steps:
@@ -177,7 +184,7 @@ class DemoCases:
             return
         review_authorise(proposal=proposal, actor=u["amministrativo"], data=AuthorisationData(
             act_number=f"{self.rng.randint(100, 2500)}/{self.today.year}", act_date=self.today,
-            cost_estimate=Decimal("7800.00"), paying_municipality=case.child.residence_municipality))
+            cost_estimate=Decimal("7800.00"), paying_municipality=self.demo.municipalities[residence]))
         if outcome == "acknowledged":
             proposal_acknowledge_outcome(proposal=proposal, actor=u["assistente"])
             case_member_add(case=case, actor=u["assistente"], user=u["educatore"], role_label="Educatore ADM")
