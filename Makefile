@@ -29,8 +29,10 @@ run: install var/secret_key
 	$(MANAGE) seed_demo && \
 	$(MANAGE) collectstatic --no-input -v 0 && \
 	echo "" && \
-	echo "Tutela: http://127.0.0.1:$(PORT)/  (utenti: protocollo, segretariato, coordinatore, assistente, assistente2," && \
-	echo "        amministrativo, sds, comune, educatore, dirigente, dpo, admin; password: $${TUTELA_DEMO_PASSWORD:-tutela-demo})" && \
+	echo "Tutela: http://127.0.0.1:$(PORT)/" && \
+	echo "  utenti: protocollo, segretariato, segretariato.montemurlo, coordinatore, assistente, assistente2," && \
+	echo "          amministrativo, sds, comune, educatore, psicologa, dirigente, dpo, admin" && \
+	echo "  password: $${TUTELA_DEMO_PASSWORD:-tutela-demo}" && \
 	echo "" && \
 	exec $(VENV)/bin/gunicorn config.wsgi --bind 127.0.0.1:$(PORT) --threads 4 --access-logfile -
 

@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from tutela.accounts.access import get_case_for_user, has_capability
+from tutela.accounts.access import cases_visible_to, get_case_for_user, has_capability
 from tutela.accounts.roles import Cap
 from tutela.assessments.services import case_close_no_grounds, social_report_file
 from tutela.audit.services import audit_record
@@ -190,6 +190,9 @@ def case_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             return redirect("cases:detail", pk=case.pk)
         else:
             messages.success(request, spec.success)
+            # The front office loses sight of a request once it is assigned (queue scope): back to its list.
+            if not cases_visible_to(request.user).filter(pk=case.pk).exists():
+                return redirect("worklists:home")
             return redirect("cases:detail", pk=case.pk)
     return render(request, "cases/case_action.html", {"case": case, "form": form, "title": spec.title, "action": action})
 

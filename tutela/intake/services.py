@@ -24,7 +24,7 @@ from tutela.documents.services import attachment_store_upload
 from tutela.intake.models import Referral
 from tutela.people.services import PersonData, person_resolve
 from tutela.protocol.models import ProtocolEntry, ProtocolRegister
-from tutela.protocol.services import protocol_entry_register
+from tutela.protocol.services import protocol_entry_register, protocol_subject_check
 from tutela.reference.models import Code, CodeList
 
 
@@ -98,6 +98,8 @@ def referral_register_indirect(
     _referral_validate(data)
     if data.sender_organisation is None:
         raise ValidationError({"sender_organisation": _("Indicare l'ente che ha inviato la segnalazione.")})
+    # Checked before anything is stored, so a refused subject leaves no file behind.
+    protocol_subject_check(data.subject, [child_data.surname, child_data.given_name])
     register = ProtocolRegister.objects.filter(organisation=protocol_office).first()
     territory = protocol_office.territory
     if register is None or territory is None:

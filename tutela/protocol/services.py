@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -16,12 +17,13 @@ from tutela.protocol.models import ProtocolEntry, ProtocolRegister
 DocumentRenderer = Callable[[ProtocolEntry], tuple[bytes, str]]
 
 
-def _subject_check(subject: str, forbidden_names: Iterable[str]) -> None:
+def protocol_subject_check(subject: str, forbidden_names: Iterable[str]) -> None:
     lowered = subject.casefold()
     for name in forbidden_names:
-        if name and len(name) > 2 and name.casefold() in lowered:
+        # Whole words only: "Vento" is a surname, "intervento" in a generated subject is not.
+        if name and len(name) > 2 and re.search(rf"(?<!\w){re.escape(name.casefold())}(?!\w)", lowered):
             raise ValidationError(
-                _("L'oggetto del protocollo non deve contenere il nome del minore o dei familiari.")
+                {"subject": _("L'oggetto del protocollo non deve contenere il nome del minore o dei familiari.")}
             )
 
 
@@ -49,7 +51,7 @@ def protocol_entry_register(
         raise ValidationError(_("Indicare il mittente o i destinatari."))
     if not subject.strip():
         raise ValidationError(_("Indicare l'oggetto."))
-    _subject_check(subject, forbidden_names)
+    protocol_subject_check(subject, forbidden_names)
     with transaction.atomic():
         # The register row lock serialises numbering; the unique constraint is the last line of defence.
         locked = ProtocolRegister.objects.select_for_update().get(pk=register.pk)
