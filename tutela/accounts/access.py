@@ -11,7 +11,7 @@ from typing import Any
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
-from tutela.accounts.roles import ROLE_CAPABILITIES, ROLE_SCOPE, Cap, Role, Scope
+from tutela.accounts.roles import ROLE_CAPABILITIES, ROLE_SCOPE, Cap, Scope
 from tutela.cases.models import Case, CaseMember, CaseState
 
 
@@ -102,13 +102,29 @@ def get_case_for_user(user: Any, pk: int, capability: str | None = None) -> Case
     case = cases_visible_to(user).select_related("child", "territory", "lead_social_worker").filter(pk=pk).first()
     if case is None:
         raise Http404
-    if capability is not None and not has_capability(user, capability, case.territory_id):
+    if capability is not None and not has_capability_on_case(user, capability, case):
         raise Http404
     return case
 
 
+def has_capability_on_case(user: Any, capability: str, case: Case) -> bool:
+    """True when a role granting the capability in the case's territory reaches the case by its own scope.
+
+    With two roles, one role's capability never rides on the other's scope: a social worker who is also a
+    Comune's officer reads confidential sections and writes the journal only in the cases of the former.
+    """
+    for grant in grants_of(user):
+        if capability not in grant.capabilities or grant.territory_id != case.territory_id:
+            continue
+        if grant.scope == Scope.TERRITORY:
+            return True
+        reach = _scope_filter(user, grant)
+        if reach is not None and Case.objects.filter(reach, pk=case.pk).exists():
+            return True
+    return False
+
+
 def can_view_confidential(user: Any, case: Case) -> bool:
-    """Confidential sections need view_confidential on top of the scope; a Comune never sees them."""
-    if has_role(user, Role.MUNICIPALITY_OFFICER) and not has_capability(user, Cap.VIEW_CONFIDENTIAL):
-        return False
-    return has_capability(user, Cap.VIEW_CONFIDENTIAL, case.territory_id)
+    """Confidential sections need view_confidential on top of the scope; a Comune never sees them (its role
+    lacks the capability, and no other role of the same user lends it to the residence scope)."""
+    return has_capability_on_case(user, Cap.VIEW_CONFIDENTIAL, case)

@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from tutela.accounts.access import cases_visible_to, get_case_for_user, has_capability
+from tutela.accounts.access import cases_visible_to, get_case_for_user, has_capability, has_capability_on_case
 from tutela.accounts.roles import Cap
 from tutela.assessments.services import case_close_no_grounds, social_report_file
 from tutela.audit.services import audit_record
@@ -69,7 +69,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
         case=case,
         proposals=proposals,
         actions=_case_buttons(case, request.user),
-        can_write_journal=has_capability(request.user, Cap.JOURNAL_WRITE, case.territory_id) and case.is_open,
+        can_write_journal=has_capability_on_case(request.user, Cap.JOURNAL_WRITE, case) and case.is_open,
         can_edit_family=_is_lead(request.user, case) and case.is_open,
         can_file_report=case.state == CaseState.IN_CARE and _is_lead(request.user, case),
         can_edit_team=_can_edit_team(request.user, case),
@@ -200,6 +200,7 @@ def case_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 @require_http_methods(["POST"])
 def journal_add(request: HttpRequest, pk: int) -> HttpResponse:
     case = get_case_for_user(request.user, pk, capability=Cap.JOURNAL_WRITE)
+    audit_record(actor=request.user, action="cases.case.viewed", obj=case, case_id=case.pk, data={"page": "journal"})
     form = case_forms.JournalForm(request.POST)
     if form.is_valid():
         try:
@@ -207,13 +208,14 @@ def journal_add(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             form.apply_errors(exc)
         else:
-            messages.success(request, _("Annotazione aggiunta al diario."))
             if getattr(request, "htmx", False):
+                # The new entry in the swapped list is the feedback; a flash message would show on the next page.
                 context = case_page(request.user, case)
                 return render(request, "cases/_journal.html", {
                     "case": case, "journal": context["journal"], "journal_form": case_forms.JournalForm(),
                     "can_write_journal": True,
                 })
+            messages.success(request, _("Annotazione aggiunta al diario."))
             return redirect("cases:detail", pk=case.pk)
     if getattr(request, "htmx", False):
         context = case_page(request.user, case)
@@ -229,6 +231,7 @@ def family_add(request: HttpRequest, pk: int) -> HttpResponse:
     if not (_is_lead(request.user, case) and case.is_open):
         messages.error(request, _("Solo l'assistente sociale referente può aggiornare il nucleo familiare."))
         return redirect("cases:detail", pk=case.pk)
+    audit_record(actor=request.user, action="cases.case.viewed", obj=case, case_id=case.pk, data={"page": "family_add"})
     form = case_forms.RelativeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -251,6 +254,7 @@ def member_add(request: HttpRequest, pk: int) -> HttpResponse:
     if not _can_edit_team(request.user, case):
         messages.error(request, _("Solo l'assistente sociale referente o il coordinatore possono modificare l'équipe."))
         return redirect("cases:detail", pk=case.pk)
+    audit_record(actor=request.user, action="cases.case.viewed", obj=case, case_id=case.pk, data={"page": "member_add"})
     form = case_forms.MemberForm(request.POST or None, case=case)
     if request.method == "POST" and form.is_valid():
         try:

@@ -7,9 +7,11 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from tutela.accounts.models import Territory
 from tutela.cases.models import Case
 from tutela.cases.workflow import CASE_WORKFLOW
 from tutela.reference.models import Code, CodeList
+from tutela.workflow import TransitionError
 
 
 def _reason_check(reason: Code | None) -> None:
@@ -56,6 +58,11 @@ def case_reopen(*, case: Case, actor: Any, note: str) -> Case:
         raise ValidationError({"note": _("Indicare perché la pratica viene riaperta.")})
 
     def effect(locked: Case) -> Sequence[str]:
+        # One open file per child: the territory lock is the one case_open_or_attach takes.
+        Territory.objects.select_for_update().get(pk=locked.territory_id)
+        other = Case.objects.open().filter(child_id=locked.child_id, territory_id=locked.territory_id).first()
+        if other is not None:
+            raise TransitionError(_("Il minore ha già una pratica aperta (%(code)s).") % {"code": other.code})
         locked.closed_at = None
         locked.closure_reason = None
         locked.closure_note = ""

@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tutela.accounts.access import has_capability
+from tutela.accounts.access import has_capability_on_case
 from tutela.accounts.roles import Cap
 from tutela.audit.services import audit_record
 from tutela.cases.models import Case, JournalEntry
@@ -18,8 +18,10 @@ def journal_entry_add(
     *, case: Case, actor: Any, kind: str, occurred_on: dt.date, text: str, confidential: bool = False
 ) -> JournalEntry:
     """Add a typed entry to the case journal (diario)."""
-    if not has_capability(actor, Cap.JOURNAL_WRITE, case.territory_id):
+    if not has_capability_on_case(actor, Cap.JOURNAL_WRITE, case):
         raise ValidationError(_("Il tuo ruolo non consente di scrivere nel diario."))
+    if not case.is_open:
+        raise ValidationError(_("La pratica è chiusa: il diario non accetta nuove annotazioni."))
     if kind not in JournalEntry.Kind.values:
         raise ValidationError({"kind": _("Tipo di annotazione non valido.")})
     if occurred_on > timezone.localdate():

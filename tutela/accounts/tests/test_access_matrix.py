@@ -1,0 +1,405 @@
+"""The access matrix (STYLE.md, Tests; DESIGN.md section 5): every URL of the project, every role, a case
+in and out of the role's scope, through the Django test client.
+
+A URL added to the project without a row in MATRIX fails `test_every_url_has_a_row_in_the_matrix`.
+Cases are built once per test (conftest.world_build) and the roles are walked inside the test, collecting
+every wrong answer, so one run reports the whole matrix and stays fast.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.conf import settings
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from tutela.accounts.models import User
+from tutela.accounts.tests.conftest import PUBLIC, SECRET, World, login
+from tutela.audit.models import AuditEvent
+from tutela.cases.models import CaseState
+from tutela.cases.views import CASE_ACTIONS
+from tutela.core.demo.territory import DemoTerritory
+from tutela.services.views import ACTIONS as PROPOSAL_ACTIONS
+
+OUTSIDER = "estraneo"
+ROLES = (
+    "protocollo",
+    "segretariato",
+    "segretariato.montemurlo",
+    "coordinatore",
+    "assistente",
+    "assistente2",
+    "amministrativo",
+    "sds",
+    "comune",
+    "educatore",
+    "psicologa",
+    "dirigente",
+    "dpo",
+    "admin",
+    OUTSIDER,
+)
+MISSING = 987654321  # a pk that exists nowhere: out of scope must answer exactly like it
+
+
+@dataclass(frozen=True)
+class Page:
+    """A page outside any case: `allowed` get 200, every other logged-in user 404."""
+
+    allowed: frozenset[str]
+    query: str = ""
+
+
+@dataclass(frozen=True)
+class CaseScoped:
+    """A URL about one case; `target` is what its pk names: a case, a proposal or an attachment."""
+
+    target: str
+    slugs: tuple[str, ...] = ()
+    method: str = "get"
+
+
+CASE_READERS = frozenset(ROLES) - {"protocollo", "dpo", "admin", OUTSIDER}
+MATRIX: dict[str, Page | CaseScoped] = {
+    "worklists:home": Page(frozenset(ROLES)),
+    "cases:list": Page(CASE_READERS),
+    "intake:register_indirect": Page(frozenset({"protocollo"})),
+    "intake:record_direct": Page(frozenset({"segretariato", "segretariato.montemurlo"})),
+    "protocol:list": Page(frozenset({"protocollo", "coordinatore"})),
+    "core:municipality_search": Page(frozenset(ROLES), query="?q=Montem"),
+    "cases:detail": CaseScoped("case"),
+    "cases:action": CaseScoped("case", slugs=tuple(CASE_ACTIONS)),
+    "cases:journal_add": CaseScoped(
+        "case", method="post"
+    ),  # POST only; an empty form is re-shown, nothing written
+    "cases:family_add": CaseScoped("case"),
+    "cases:member_add": CaseScoped("case"),
+    "services:action": CaseScoped("proposal", slugs=tuple(PROPOSAL_ACTIONS)),
+    "documents:download": CaseScoped("attachment"),
+}
+
+# role: (cases in scope, cases out of scope), keys of conftest.World.cases
+SCOPE: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    # queue: nothing; the Protocol Office routes reports and never opens a case
+    "protocollo": ((), ("mine", "indirect", "direct")),
+    # queue: REFERRED requests recorded by its own desk, until assigned
+    "segretariato": (("direct",), ("assigned", "direct_mm", "indirect", "mine")),
+    "segretariato.montemurlo": (("direct_mm",), ("direct", "other")),
+    # territory
+    "coordinatore": (("mine", "indirect", "closing", "closed"), ("foreign",)),
+    "amministrativo": (("mine",), ("foreign",)),
+    "sds": (("mine", "direct"), ("foreign",)),
+    "dirigente": (("mine",), ("foreign",)),
+    # assigned: led by them, or in the case team (CaseMember)
+    "assistente": (("mine", "closing"), ("other", "assigned", "indirect")),
+    "assistente2": (("other", "assigned"), ("mine", "foreign")),
+    "educatore": (("mine",), ("other",)),
+    "psicologa": (("mine",), ("other",)),
+    # residence: children resident in Montemurlo
+    "comune": (("other", "direct_mm"), ("mine", "direct")),
+    # no case at all
+    "dpo": ((), ("mine",)),
+    "admin": ((), ("mine",)),
+    OUTSIDER: ((), ("mine",)),
+}
+
+LEADS = {
+    ("assistente", "mine"),
+    ("assistente", "closing"),
+    ("assistente2", "other"),
+    ("assistente2", "assigned"),
+}
+# Case actions that open their form (200); every other action in scope redirects to the case (302).
+CASE_ACTIONS_OPEN = {
+    ("assistente", "mine"): {"relazione-sociale", "proponi-chiusura"},
+    ("assistente2", "other"): {"relazione-sociale", "proponi-chiusura"},
+    ("assistente2", "assigned"): {"relazione-sociale", "chiudi-senza-presupposti"},
+    ("coordinatore", "indirect"): {"assegna"},
+    ("coordinatore", "closing"): {"conferma-chiusura", "respingi-chiusura"},
+    ("coordinatore", "closed"): {"riapri"},
+    ("segretariato", "direct"): {"assegna"},
+    ("segretariato.montemurlo", "direct_mm"): {"assegna"},
+}
+# Proposal actions that open their form on the DRAFT proposals of "mine" and "other".
+PROPOSAL_ACTIONS_OPEN = {
+    ("assistente", "mine"): {"invia", "modifica"},
+    ("assistente2", "other"): {"invia", "modifica"},
+}
+JOURNAL_WRITERS = {"coordinatore", "assistente", "assistente2", "educatore", "psicologa"}
+CONFIDENTIAL_READERS = {"coordinatore", "assistente", "assistente2", "psicologa"}
+# What a GET answered with 200 must leave in the audit log, with the case id (DESIGN.md section 5).
+AUDITED_READS = {
+    **dict.fromkeys(
+        ["cases:detail", "cases:action", "cases:family_add", "cases:member_add", "services:action"],
+        "cases.case.viewed",
+    ),
+    "documents:download": "documents.attachment.downloaded",
+}
+
+
+# --- the URLs of the project --------------------------------------------------------------------------------
+
+
+def _walk(patterns: list[Any], namespace: str = "") -> Iterator[str]:
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            if entry.namespace == "admin":
+                continue
+            inner = (
+                f"{namespace}:{entry.namespace}"
+                if namespace and entry.namespace
+                else entry.namespace or namespace
+            )
+            yield from _walk(entry.url_patterns, inner)
+        elif isinstance(entry, URLPattern):
+            name = entry.name or f"<unnamed {entry.pattern}>"
+            full = f"{namespace}:{name}" if namespace else name
+            if full in {"login", "logout"} or str(entry.pattern).startswith(settings.STATIC_URL.lstrip("/")):
+                continue
+            yield full
+
+
+def project_url_names() -> set[str]:
+    return set(_walk(get_resolver().url_patterns))
+
+
+def test_every_url_has_a_row_in_the_matrix() -> None:
+    names = project_url_names()
+    missing = sorted(names - set(MATRIX))
+    stale = sorted(set(MATRIX) - names)
+    assert not missing, f"URL patterns without a row in the access MATRIX: {missing}"
+    assert not stale, f"MATRIX rows for URL patterns that no longer exist: {stale}"
+
+
+# --- helpers -------------------------------------------------------------------------------------------------
+
+
+def _users(demo: DemoTerritory, outsider: User) -> dict[str, User]:
+    return {name: outsider if name == OUTSIDER else demo.users[name] for name in ROLES}
+
+
+def _targets(world: World, row: CaseScoped, key: str) -> list[tuple[str, int, bool]]:
+    """(label, pk, confidential) of what a case-scoped URL names for case `key`; empty when it has none."""
+    if row.target == "case":
+        return [(key, world.cases[key].pk, False)]
+    if row.target == "proposal":
+        proposal = world.proposals.get(key)
+        return [(f"{key} proposal", proposal.pk, False)] if proposal else []
+    return [
+        (f"{key} document", world.attachments[key].pk, False),
+        (f"{key} confidential document", world.attachments[f"{key}.confidential"].pk, True),
+    ]
+
+
+def _urls(name: str, row: CaseScoped, pk: int) -> list[tuple[str, str]]:
+    if row.slugs:
+        return [(slug, reverse(name, kwargs={"pk": pk, "action": slug})) for slug in row.slugs]
+    return [("", reverse(name, kwargs={"pk": pk}))]
+
+
+def _expected_in_scope(user: str, key: str, name: str, slug: str, confidential: bool, is_open: bool) -> int:
+    if name == "cases:detail":
+        return 200
+    if name == "cases:action":
+        return 200 if slug in CASE_ACTIONS_OPEN.get((user, key), set()) else 302
+    if name == "services:action":
+        return 200 if slug in PROPOSAL_ACTIONS_OPEN.get((user, key), set()) else 302
+    if name == "cases:journal_add":  # journal.write is checked with the scope: without it, 404
+        return 200 if user in JOURNAL_WRITERS else 404
+    if name == "cases:family_add":  # family.edit with the scope; then only the lead, on an open case
+        if user not in {"assistente", "assistente2"}:
+            return 404
+        return 200 if (user, key) in LEADS and is_open else 302
+    if name == "cases:member_add":
+        return 200 if ((user, key) in LEADS or user == "coordinatore") and is_open else 302
+    if name == "documents:download":
+        return 200 if not confidential or user in CONFIDENTIAL_READERS else 404
+    raise AssertionError(f"no expectation for {name}")
+
+
+def _request(client: Client, method: str, url: str) -> Any:
+    return client.post(url, {}) if method == "post" else client.get(url)
+
+
+def _last_audit_id() -> int:
+    return AuditEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
+
+
+# --- case-scoped URLs ----------------------------------------------------------------------------------------
+
+# The roles in three groups, so that pytest-xdist can spread the matrix; each group builds its cases once.
+GROUPS = {
+    "queue-and-none": ("protocollo", "segretariato", "segretariato.montemurlo", "dpo", "admin", OUTSIDER),
+    "territory": ("coordinatore", "amministrativo", "sds", "dirigente"),
+    "assigned-and-residence": ("assistente", "assistente2", "educatore", "psicologa", "comune"),
+}
+
+
+def test_the_groups_cover_every_role_once() -> None:
+    grouped = [role for roles in GROUPS.values() for role in roles]
+    assert sorted(grouped) == sorted(ROLES) == sorted(SCOPE)
+
+
+@dataclass(frozen=True)
+class Probe:
+    """One request of the matrix and the answer it must get."""
+
+    username: str
+    key: str | None  # the World case, None for a missing object
+    name: str
+    row: CaseScoped
+    label: str
+    slug: str
+    url: str
+    expected: int
+
+    @property
+    def where(self) -> str:
+        slug = f" {self.slug}" if self.slug else ""
+        return f"{self.username} {self.row.method.upper()} {self.name}{slug} on {self.label} ({self.url})"
+
+
+def _probes(world: World, username: str) -> Iterator[Probe]:
+    in_scope, out_of_scope = SCOPE[username]
+    for key in (*in_scope, *out_of_scope, None):
+        for name, row in MATRIX.items():
+            if not isinstance(row, CaseScoped):
+                continue
+            targets = _targets(world, row, key) if key else [("missing", MISSING, False)]
+            for label, pk, confidential in targets:
+                for slug, url in _urls(name, row, pk):
+                    expected = 404
+                    if key in in_scope:
+                        is_open = world.cases[key].state != CaseState.CLOSED
+                        expected = _expected_in_scope(username, key, name, slug, confidential, is_open)
+                    yield Probe(username, key, name, row, label, slug, url, expected)
+
+
+def _check(client: Client, world: World, user: User, probe: Probe, not_found: dict[str, bytes]) -> list[str]:
+    """The answer, and the audit rows it left: none for a 404, a read for every page of case data."""
+    before = _last_audit_id()
+    response = _request(client, probe.row.method, probe.url)
+    if response.status_code != probe.expected:
+        return [f"{probe.where}: {response.status_code}, expected {probe.expected}"]
+    events = list(AuditEvent.objects.filter(id__gt=before))
+    case_pk = world.cases[probe.key].pk if probe.key else None
+    problems = []
+    if probe.expected == 404:
+        if response.content != not_found[probe.name]:
+            problems.append(f"{probe.where}: its 404 differs from a missing object's")
+        if events:
+            problems.append(f"{probe.where}: a 404 wrote audit rows {[e.action for e in events]}")
+    elif probe.expected == 302:
+        if response["Location"] != reverse("cases:detail", kwargs={"pk": case_pk}):
+            problems.append(f"{probe.where}: redirected to {response['Location']}, not to the case")
+    elif probe.row.method == "get" and probe.name in AUDITED_READS:
+        action = AUDITED_READS[probe.name]
+        if not any(e.action == action and e.case_id == case_pk and e.actor_id == user.pk for e in events):
+            problems.append(f"{probe.where}: no {action} audit row with the case id")
+    if probe.expected == 200 and probe.name == "cases:detail":
+        problems += _confidential_check(probe, response.content.decode())
+    return problems
+
+
+@pytest.mark.parametrize("group", GROUPS)
+def test_case_urls_answer_by_scope_and_audit_every_read(
+    client: Client, demo: DemoTerritory, outsider: User, world: World, group: str
+) -> None:
+    users = _users(demo, outsider)
+    login(client, users["coordinatore"])
+    not_found = {
+        name: _request(client, row.method, _urls(name, row, MISSING)[0][1]).content
+        for name, row in MATRIX.items()
+        if isinstance(row, CaseScoped)
+    }
+    failures: list[str] = []
+    checked = 0
+    for username in GROUPS[group]:
+        login(client, users[username])
+        for probe in _probes(world, username):
+            failures += _check(client, world, users[username], probe, not_found)
+            checked += 1
+    assert not failures, f"{len(failures)} of {checked} answers are wrong:\n" + "\n".join(failures)
+
+
+def _confidential_check(probe: Probe, page: str) -> list[str]:
+    """Confidential journal entries and documents appear only to those with view_confidential."""
+    if probe.key not in {"mine", "other"}:
+        return []
+    problems = []
+    if PUBLIC not in page:
+        problems.append(f"{probe.where}: the ordinary journal entry is missing")
+    shown = SECRET in page or "Relazione NPI" in page
+    if shown != (probe.username in CONFIDENTIAL_READERS):
+        problems.append(f"{probe.where}: confidential sections {'shown' if shown else 'hidden'}")
+    return problems
+
+
+def test_a_request_answers_404_once_assigned(client: Client, demo: DemoTerritory, world: World) -> None:
+    """The front office's queue ends with the assignment: the same request, before and after."""
+    from tutela.cases.services.assignment import case_assign
+
+    case = world.cases["direct"]
+    url = reverse("cases:detail", kwargs={"pk": case.pk})
+    login(client, demo.users["segretariato"])
+    assert client.get(url).status_code == 200
+    case_assign(case=case, actor=demo.users["segretariato"], social_worker=demo.users["assistente"])
+    assert client.get(url).status_code == 404
+    login(client, demo.users["assistente"])
+    assert client.get(url).status_code == 200
+
+
+# --- pages outside a case ------------------------------------------------------------------------------------
+
+
+def test_pages_answer_by_capability(
+    client: Client, demo: DemoTerritory, outsider: User, world: World
+) -> None:
+    users = _users(demo, outsider)
+    failures: list[str] = []
+    for username in ROLES:
+        login(client, users[username])
+        for name, row in MATRIX.items():
+            if not isinstance(row, Page):
+                continue
+            response = client.get(reverse(name) + row.query)
+            expected = 200 if username in row.allowed else 404
+            if response.status_code != expected:
+                failures.append(f"{username} GET {name}: {response.status_code}, expected {expected}")
+            elif name == "core:municipality_search" and b"Montemurlo (PO)" not in response.content:
+                failures.append(f"{username} GET {name}: no Comune among the options")
+            elif name == "cases:list" and expected == 200:
+                failures.extend(_list_check(username, world, response.content.decode()))
+    assert not failures, "\n".join(failures)
+
+
+def _list_check(username: str, world: World, page: str) -> list[str]:
+    """The case list shows the cases in scope and none of those out of scope."""
+    in_scope, out_of_scope = SCOPE[username]
+    return [
+        f"{username} cases:list: {key} {'missing' if key in in_scope else 'shown'}"
+        for key in (*in_scope, *out_of_scope)
+        if (world.cases[key].code in page) != (key in in_scope)
+    ]
+
+
+def test_anonymous_is_sent_to_login_from_every_url(client: Client, world: World) -> None:
+    login_url = reverse("login")
+    failures = []
+    for name, row in MATRIX.items():
+        if isinstance(row, Page):
+            url = reverse(name)
+        else:
+            _label, pk, _confidential = _targets(world, row, "mine")[0]
+            url = _urls(name, row, pk)[0][1]
+        for method in ("get", "post"):
+            response = _request(client, method, url)
+            location = response.get("Location", "")
+            if response.status_code != 302 or not location.startswith(f"{login_url}?next="):
+                failures.append(f"anonymous {method.upper()} {url}: {response.status_code} {location}")
+    assert not failures, "\n".join(failures)
+    assert not AuditEvent.objects.filter(actor__isnull=True, action="cases.case.viewed").exists()
