@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -62,13 +63,13 @@ def person_find(*, fiscal_code: str = "", surname: str = "", given_name: str = "
         if found is not None:
             return found
     if surname and given_name and birth_date:
-        return (
-            Person.objects.filter(
-                surname__iexact=surname.strip(), given_name__iexact=given_name.strip(), birth_date=birth_date
-            )
-            .order_by("pk")
-            .first()
+        candidates = Person.objects.filter(
+            surname__iexact=surname.strip(), given_name__iexact=given_name.strip(), birth_date=birth_date
         )
+        if fiscal_code:
+            # A homonym born the same day with another codice fiscale is another person.
+            candidates = candidates.filter(Q(fiscal_code__isnull=True) | Q(fiscal_code=""))
+        return candidates.order_by("pk").first()
     return None
 
 

@@ -42,6 +42,7 @@ def test_the_social_worker_writes_in_the_journal(demo, social_worker):
     [
         ("admin_officer", "note", 0, "x", "Il tuo ruolo non consente di scrivere nel diario."),
         ("municipality_officer", "note", 0, "x", "Il tuo ruolo non consente di scrivere nel diario."),
+        ("other_social_worker", "note", 0, "x", "Il tuo ruolo non consente di scrivere nel diario."),
         ("social_worker", "gossip", 0, "x", "Tipo di annotazione non valido."),
         ("social_worker", "note", -1, "x", "La data non può essere nel futuro."),
         ("social_worker", "note", 0, "  ", "Il testo è obbligatorio."),
@@ -59,6 +60,17 @@ def test_bad_journal_entries_change_nothing(demo, request, persona, kind, days, 
             text=text,
         )
     assert excinfo.value.messages == [message]
+    assert _journal_counts() == before
+
+
+def test_a_closed_case_takes_no_journal_entries(demo, social_worker):
+    case = factories.closed_case(demo)
+    before = _journal_counts()
+    with pytest.raises(ValidationError) as excinfo:
+        journal_entry_add(
+            case=case, actor=social_worker, kind="note", occurred_on=timezone.localdate(), text="x"
+        )
+    assert excinfo.value.messages == ["La pratica è chiusa: il diario non accetta nuove annotazioni."]
     assert _journal_counts() == before
 
 
