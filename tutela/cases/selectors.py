@@ -57,5 +57,7 @@ def case_page(user: Any, case: Case) -> dict[str, Any]:
         "proposals": proposals,
         "interventions": case.interventions.select_related("service_type", "paying_municipality"),
         "deadlines": case.deadlines.select_related("owner").order_by("due_at"),
-        "communications": case.communications.select_related("recipient_organisation", "protocol_entry"),
+        "communications": case.communications.select_related(
+            "recipient_organisation", "recipient_municipality", "protocol_entry"
+        ),
     }

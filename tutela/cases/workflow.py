@@ -34,6 +34,18 @@ def _lead_social_worker(case: Case, user: Any) -> str | None:
     return None
 
 
+def _lead_without_pending_proposals(case: Case, user: Any) -> str | None:
+    from tutela.services.models import ProposalState, ServiceProposal
+
+    refusal = _lead_social_worker(case, user)
+    if refusal is not None:
+        return refusal
+    pending = (ProposalState.SUBMITTED, ProposalState.APPROVED, ProposalState.UNDER_REVIEW)
+    if ServiceProposal.objects.filter(case=case, state__in=pending).exists():
+        return _("Ci sono proposte ancora in valutazione o in istruttoria: attenderne l'esito prima di chiudere.")
+    return None
+
+
 CASE_WORKFLOW = Workflow(
     model=Case,
     audit_entity="cases.case",
@@ -49,7 +61,7 @@ CASE_WORKFLOW = Workflow(
         Transition("take_in_charge", _l("Redigi la relazione sociale e prendi in carico"), (CaseState.ASSESSMENT,),
                    CaseState.IN_CARE, Cap.CASE_ASSESS, "taken_in_charge", _lead_social_worker, done=_l("Minore preso in carico")),
         Transition("request_closure", _l("Proponi la chiusura"), (CaseState.IN_CARE,),
-                   CaseState.CLOSING, Cap.CASE_ASSESS, "closure_requested", _lead_social_worker, style="outline-danger",
+                   CaseState.CLOSING, Cap.CASE_ASSESS, "closure_requested", _lead_without_pending_proposals, style="outline-danger",
                    done=_l("Chiusura proposta al coordinatore")),
         Transition("confirm_closure", _l("Conferma la chiusura"), (CaseState.CLOSING,),
                    CaseState.CLOSED, Cap.CASE_CONFIRM_CLOSURE, "closed", done=_l("Chiusura confermata")),

@@ -6,6 +6,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -33,9 +34,7 @@ def upload_validate(uploaded: Any) -> str:
     if uploaded.size == 0:
         raise ValidationError(_("Il file è vuoto."))
     if uploaded.size > limit:
-        raise ValidationError(
-            _("Il file supera la dimensione massima di %(mb)s MB.") % {"mb": limit // (1024 * 1024)}
-        )
+        raise ValidationError(_("Il file supera la dimensione massima di %(size)s.") % {"size": filesizeformat(limit)})
     uploaded.seek(0)
     head = uploaded.read(16)
     uploaded.seek(0)

@@ -18,10 +18,18 @@ import pytest
 # the test for async code. The test only uses the ORM between browser steps, never concurrently with them.
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
-from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, Response, expect, sync_playwright  # noqa: E402
-from pytest_django.live_server_helper import LiveServer  # noqa: E402
+from playwright.sync_api import (
+    Browser,
+    BrowserContext,
+    ConsoleMessage,
+    Page,
+    Response,
+    expect,
+    sync_playwright,
+)
+from pytest_django.live_server_helper import LiveServer
 
-from tutela.conftest import TEST_PASSWORD  # noqa: E402
+from tutela.conftest import TEST_PASSWORD
 
 TIMEOUT_MS = 10_000
 CHROMIUM_ARGS = [

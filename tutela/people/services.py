@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from tutela.accounts.models import Municipality
 from tutela.audit.services import audit_record
 from tutela.people.models import Person, Relationship
-from tutela.people.validation import fiscal_code_normalise, fiscal_code_validate
+from tutela.people.validation import fiscal_code_decode, fiscal_code_normalise, fiscal_code_validate
 
 
 @dataclass(frozen=True)
@@ -73,8 +73,19 @@ def person_find(*, fiscal_code: str = "", surname: str = "", given_name: str = "
     return None
 
 
+def _with_fiscal_code_data(data: PersonData) -> PersonData:
+    """Take birth date and sex from a valid codice fiscale when they were not typed."""
+    if not data.fiscal_code or (data.birth_date and data.sex):
+        return data
+    decoded = fiscal_code_decode(data.fiscal_code)
+    if decoded is None:
+        return data
+    return replace(data, birth_date=data.birth_date or decoded[0], sex=data.sex or decoded[1])
+
+
 def person_resolve(*, data: PersonData, actor: Any, minor: bool = False) -> tuple[Person, bool]:
     """Return the existing person matching the data, or create one; never a duplicate."""
+    data = _with_fiscal_code_data(data)
     person_data_validate(data, minor=minor)
     code = fiscal_code_normalise(data.fiscal_code) if data.fiscal_code else ""
     with transaction.atomic():

@@ -39,3 +39,12 @@ def fiscal_code_validate(
     if errors:
         raise ValidationError(errors)
     return {"code": code, "birthplace_code": decoded["birthplace"]["code"] if decoded.get("birthplace") else ""}
+
+
+def fiscal_code_decode(value: str) -> tuple[dt.date, str] | None:
+    """Birth date and sex encoded in a valid codice fiscale, or None when it is not valid."""
+    code = fiscal_code_normalise(value)
+    if not codicefiscale.is_valid(code):
+        return None
+    decoded = codicefiscale.decode(code)
+    return decoded["birthdate"].date(), decoded["gender"]

@@ -28,6 +28,7 @@ def letter_register_and_send(*, proposal: Any, actor: Any, purpose: str) -> Prot
     case = proposal.case
     territory = case.territory
     child = case.child
+    paying = None
     if purpose == "approval":
         referral = _reporting_referral(case)
         recipients = [(Communication.Kind.THIRD_PARTY_NOTICE, referral.sender_organisation)] if referral else []
@@ -36,12 +37,15 @@ def letter_register_and_send(*, proposal: Any, actor: Any, purpose: str) -> Prot
         subject = _("Pratica %(code)s: proposta di intervento approvata") % {"code": case.code}
     else:
         referral = None
-        office = _municipality_office(proposal.review.paying_municipality)
+        paying = proposal.review.paying_municipality
+        office = _municipality_office(paying)
         recipients = [(Communication.Kind.MUNICIPALITY_NOTICE, office)]
         template = "services/letters/municipality_notice.html"
         subject = _("Pratica %(code)s: intervento autorizzato a carico del Comune") % {"code": case.code}
     named = [(kind, org) for kind, org in recipients if org is not None]
-    correspondents = "; ".join(org.name for _kind, org in named) or _("Destinatario da individuare")
+    correspondents = "; ".join(org.name for _kind, org in named) or (
+        _("Comune di %(name)s") % {"name": paying.name} if paying is not None else _("Destinatario da individuare")
+    )
 
     def render(entry: ProtocolEntry) -> Any:
         context = {
@@ -64,6 +68,12 @@ def letter_register_and_send(*, proposal: Any, actor: Any, purpose: str) -> Prot
         "Si trasmette in allegato la comunicazione prot. n. %(number)s relativa alla pratica %(code)s.\n"
         "Per i dettagli consultare la pratica in Tutela o contattare il servizio sociale.\n\n%(territory)s"
     ) % {"number": entry.display_number, "code": case.code, "territory": territory.name}
+    if paying is not None and not named:
+        # No office of that Comune is on record: the letter is registered and flagged for sending by other means.
+        communication_create(
+            case=case, kind=Communication.Kind.MUNICIPALITY_NOTICE, actor=actor, subject=subject, body=body,
+            recipient_email="", recipient_municipality=paying, document=entry.document, protocol_entry=entry,
+        )
     for kind, org in named:
         communication_create(
             case=case, kind=kind, actor=actor, subject=subject, body=body, recipient_email=org.email,

@@ -11,7 +11,15 @@ from tutela.services.models import ServiceProposal
 from tutela.workflow import Transition, Workflow
 
 
+def _open_case(proposal: ServiceProposal, user: Any) -> str | None:
+    if not proposal.case.is_open:
+        return _("La pratica è chiusa: la proposta non può proseguire.")
+    return None
+
+
 def _lead(proposal: ServiceProposal, user: Any) -> str | None:
+    if not proposal.case.is_open:
+        return _("La pratica è chiusa: la proposta non può proseguire.")
     if proposal.case.lead_social_worker_id != user.pk:
         return _("Solo l'assistente sociale referente del caso può compiere questa azione.")
     return None
@@ -31,15 +39,15 @@ PROPOSAL_WORKFLOW = Workflow(
         Transition("submit", _l("Invia al coordinatore"), (S.DRAFT,), S.SUBMITTED, Cap.PROPOSAL_WRITE,
                    "submitted", _lead, done=_l("Proposta inviata al coordinatore")),
         Transition("approve", _l("Approva la proposta"), (S.SUBMITTED,), S.APPROVED, Cap.PROPOSAL_EVALUATE,
-                   "approved", done=_l("Proposta approvata e protocollata")),
+                   "approved", _open_case, done=_l("Proposta approvata e protocollata")),
         Transition("return", _l("Restituisci con osservazioni"), (S.SUBMITTED,), S.DRAFT, Cap.PROPOSAL_EVALUATE,
-                   "returned", style="outline-primary", done=_l("Proposta restituita con osservazioni")),
+                   "returned", _open_case, style="outline-primary", done=_l("Proposta restituita con osservazioni")),
         Transition("reject", _l("Respingi la proposta"), (S.SUBMITTED,), S.REJECTED, Cap.PROPOSAL_EVALUATE,
-                   "rejected", style="outline-danger", done=_l("Proposta respinta")),
+                   "rejected", _open_case, style="outline-danger", done=_l("Proposta respinta")),
         Transition("start_review", _l("Avvia l'istruttoria"), (S.APPROVED,), S.UNDER_REVIEW, Cap.PROPOSAL_REVIEW,
-                   "review_started", done=_l("Istruttoria amministrativa avviata")),
+                   "review_started", _open_case, done=_l("Istruttoria amministrativa avviata")),
         Transition("authorise", _l("Autorizza"), (S.UNDER_REVIEW,), S.AUTHORISED, Cap.PROPOSAL_REVIEW,
-                   "authorised", done=_l("Intervento autorizzato")),
+                   "authorised", _open_case, done=_l("Intervento autorizzato")),
         Transition("deny", _l("Non autorizzare"), (S.UNDER_REVIEW,), S.DENIED, Cap.PROPOSAL_REVIEW, "denied",
                    style="outline-danger", done=_l("Intervento non autorizzato")),
         Transition("acknowledge", _l("Prendi atto dell'esito"), (S.AUTHORISED, S.DENIED), None, Cap.PROPOSAL_WRITE,

@@ -60,7 +60,7 @@ def test_the_size_limit_message_names_the_limit(settings):
     big.size = 10 * 1024 * 1024 + 1
     with pytest.raises(ValidationError) as excinfo:
         upload_validate(big)
-    assert excinfo.value.messages == ["Il file supera la dimensione massima di 10 MB."]
+    assert excinfo.value.messages == ["Il file supera la dimensione massima di 10,0\xa0MB."]
 
 
 def test_an_upload_is_stored_under_a_generated_name_with_its_hash(demo):

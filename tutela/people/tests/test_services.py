@@ -217,3 +217,23 @@ def test_relationship_add_resolves_the_relative_and_refuses_duplicates(demo, soc
     assert father.relative.given_name == "Paolo"
     assert Person.objects.count() == persons + 1
     assert AuditEvent.objects.filter(action="people.relationship.created", case_id=case.pk).count() == 2
+
+
+def test_birth_date_and_sex_come_from_the_codice_fiscale_when_not_typed(demo):
+    person, created = person_resolve(
+        data=PersonData(surname="Conti", given_name="Luca", fiscal_code=_cf()), actor=demo.users["protocollo"],
+        minor=True,
+    )
+    assert created
+    assert (person.birth_date, person.sex) == (BIRTH, "M")
+
+
+def test_an_adult_is_refused_as_the_child_even_with_only_the_codice_fiscale(demo):
+    adult = dt.date(1990, 1, 1)
+    with pytest.raises(ValidationError) as excinfo:
+        person_resolve(
+            data=PersonData(surname="Conti", given_name="Luca", fiscal_code=_cf(birth=adult)),
+            actor=demo.users["protocollo"], minor=True,
+        )
+    assert excinfo.value.message_dict["birth_date"] == ["La persona segnalata deve essere minorenne."]
+    assert not Person.objects.filter(surname="Conti", birth_date=adult).exists()

@@ -450,3 +450,33 @@ def test_unknown_transition_is_refused(draft, social_worker):
     _refused(
         lambda: PROPOSAL_WORKFLOW.apply(draft, "teleport", actor=social_worker), draft, "Azione sconosciuta."
     )
+
+
+# a closed file stops its proposals; pending proposals stop a closure
+
+
+def test_a_proposal_of_a_closed_case_cannot_be_approved(submitted, coordinator):
+    from tutela.cases.models import Case, CaseState
+
+    Case.objects.filter(pk=submitted.case_id).update(state=CaseState.CLOSED)  # a closure that bypassed nothing
+    submitted.refresh_from_db()
+    _refused(
+        lambda: proposal_approve(proposal=submitted, actor=coordinator),
+        submitted,
+        "La pratica è chiusa: la proposta non può proseguire.",
+    )
+
+
+def test_closure_refused_while_a_proposal_is_under_evaluation(submitted, social_worker):
+    from tutela.cases.services.closure import case_request_closure
+    from tutela.reference.models import Code, CodeList
+
+    case = submitted.case
+    before = (case.state, CaseEvent.objects.filter(case=case).count())
+    with pytest.raises(TransitionError) as excinfo:
+        case_request_closure(
+            case=case, actor=social_worker, reason=Code.objects.of(CodeList.CLOSURE_REASON).first(), note="Fine"
+        )
+    assert excinfo.value.message.startswith("Ci sono proposte ancora in valutazione")
+    case.refresh_from_db()
+    assert (case.state, CaseEvent.objects.filter(case=case).count()) == before
