@@ -132,7 +132,7 @@ def _report_create(case: Case, actor: Any, report: ReportData, assessment: Asses
     )
     case_event_record(
         case=case, actor=actor, code="assessments.social_report.filed",
-        description=_("Relazione sociale depositata: %(kind)s") % {"kind": social_report.get_kind_display()},
+        description=_("Relazione sociale depositata (%(kind)s)") % {"kind": social_report.get_kind_display().lower()},
     )
     audit_record(actor=actor, action="assessments.social_report.filed", obj=social_report, case_id=case.pk)
     return social_report

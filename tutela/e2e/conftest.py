@@ -33,8 +33,12 @@ from tutela.conftest import TEST_PASSWORD
 
 TIMEOUT_MS = 10_000
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-    "--disable-sync", "--no-first-run",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
 ]
 
 
@@ -64,8 +68,8 @@ def browser() -> Generator[Browser]:
 
     executable = _chromium_path()
     # Django keeps connections in an asgiref Local: once Playwright's loop runs in this thread the Local switches
-    # to a context variable and hands out new connection objects, without the test database's serialized
-    # contents. Pin the connections the test database was set up on.
+    # to a context variable and would hand the test new connection objects, besides the one the test database
+    # was set up on and the live server shares (in-memory SQLite). Pin the connections the thread already has.
     pinned = {alias: connections[alias] for alias in connections}
     with sync_playwright() as playwright:
         for alias, connection in pinned.items():
@@ -144,12 +148,13 @@ def _asset_problem(response: Response) -> bool:
 
 
 @pytest.fixture
-def page(
-    browser: Browser, live_server: LiveServer, _flush_keeps_protocol_trigger: None
-) -> Generator[Page]:
+def page(browser: Browser, live_server: LiveServer, _flush_keeps_protocol_trigger: None) -> Generator[Page]:
     """A fresh browser context; `page.problems` collects JavaScript errors, CSP reports and failed assets."""
     context: BrowserContext = browser.new_context(
-        base_url=live_server.url, locale="it-IT", timezone_id="Europe/Rome", viewport={"width": 1280, "height": 1000},
+        base_url=live_server.url,
+        locale="it-IT",
+        timezone_id="Europe/Rome",
+        viewport={"width": 1280, "height": 1000},
     )
     context.set_default_timeout(TIMEOUT_MS)
     context.set_default_navigation_timeout(TIMEOUT_MS)

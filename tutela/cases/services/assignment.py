@@ -33,5 +33,6 @@ def case_assign(*, case: Case, actor: Any, social_worker: Any, note: str = "") -
     name = "assign_direct" if case.channel == Channel.DIRECT else "assign_indirect"
     return CASE_WORKFLOW.apply(
         case, name, actor=actor, effect=effect, note=note,
-        description=_("Assegnata a %(name)s") % {"name": social_worker.get_full_name() or social_worker.username},
+        description=_("Pratica assegnata all'assistente sociale %(name)s")
+        % {"name": social_worker.get_full_name() or social_worker.username},
     )
