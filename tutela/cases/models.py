@@ -34,24 +34,40 @@ class Case(models.Model):
     """A child's file (pratica / cartella sociale). Its state changes only through tutela.workflow."""
 
     code = models.CharField(_("codice pratica"), max_length=30, unique=True)
-    child = models.ForeignKey(Person, verbose_name=_("minore"), on_delete=models.PROTECT, related_name="cases")
-    territory = models.ForeignKey(Territory, verbose_name=_("territorio"), on_delete=models.PROTECT, related_name="cases")
+    child = models.ForeignKey(
+        Person, verbose_name=_("minore"), on_delete=models.PROTECT, related_name="cases"
+    )
+    territory = models.ForeignKey(
+        Territory, verbose_name=_("territorio"), on_delete=models.PROTECT, related_name="cases"
+    )
     channel = models.CharField(_("canale di accesso"), max_length=10, choices=Channel.choices)
     state = models.CharField(_("stato"), max_length=12, choices=CaseState.choices, default=CaseState.REFERRED)
     lead_social_worker = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("assistente sociale referente"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="led_cases",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("assistente sociale referente"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="led_cases",
     )
     assigned_at = models.DateTimeField(_("assegnata il"), null=True, blank=True)
     paying_municipality = models.ForeignKey(
-        Municipality, verbose_name=_("Comune che sostiene la spesa"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="+",
+        Municipality,
+        verbose_name=_("Comune che sostiene la spesa"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     confidential = models.BooleanField(_("riservata"), default=False)
     opened_at = models.DateTimeField(_("aperta il"))
     closed_at = models.DateTimeField(_("chiusa il"), null=True, blank=True)
     closure_reason = models.ForeignKey(
-        Code, verbose_name=_("motivo di chiusura (SINBA)"), null=True, blank=True, on_delete=models.PROTECT,
+        Code,
+        verbose_name=_("motivo di chiusura (SINBA)"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="+",
     )
     closure_note = models.TextField(_("motivazione della chiusura"), blank=True)
@@ -79,7 +95,9 @@ class CaseMember(models.Model):
     """A professional working on the case besides the lead social worker (case team)."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="members")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="case_memberships")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="case_memberships"
+    )
     role_label = models.CharField(_("ruolo nel caso"), max_length=120, blank=True)
     added_at = models.DateTimeField(auto_now_add=True)
 

@@ -18,15 +18,17 @@ def case_list(user: Any, *, query: str = "", state: str = "") -> QuerySet[Case]:
         terms = query.split()
         for term in terms:
             cases = cases.filter(
-                Q(code__icontains=term) | Q(child__surname__icontains=term) | Q(child__given_name__icontains=term)
+                Q(code__icontains=term)
+                | Q(child__surname__icontains=term)
+                | Q(child__given_name__icontains=term)
                 | Q(child__fiscal_code__iexact=term)
             )
     if state:
         cases = cases.filter(state=state)
     pending = Deadline.objects.pending().order_by("due_at")
-    return cases.prefetch_related(Prefetch("deadlines", queryset=pending, to_attr="pending_deadlines")).order_by(
-        "-opened_at"
-    )
+    return cases.prefetch_related(
+        Prefetch("deadlines", queryset=pending, to_attr="pending_deadlines")
+    ).order_by("-opened_at")
 
 
 def case_page(user: Any, case: Case) -> dict[str, Any]:
@@ -41,17 +43,28 @@ def case_page(user: Any, case: Case) -> dict[str, Any]:
 
     proposals = (
         ServiceProposal.objects.filter(case=case)
-        .select_related("service_type", "approval_protocol", "review__paying_municipality", "intervention",
-                        "author", "evaluated_by", "social_report")
+        .select_related(
+            "service_type",
+            "approval_protocol",
+            "review__paying_municipality",
+            "intervention",
+            "author",
+            "evaluated_by",
+            "social_report",
+        )
         .order_by("-created_at")
     )
     return {
         "confidential_visible": confidential,
         "family": case.child.relationships.select_related("relative").order_by("kind"),
-        "events": CaseEvent.objects.filter(case=case).select_related("actor", "protocol_entry").order_by("at", "id"),
+        "events": CaseEvent.objects.filter(case=case)
+        .select_related("actor", "protocol_entry")
+        .order_by("at", "id"),
         "journal": journal,
         "attachments": attachments,
-        "referrals": case.referrals.select_related("source", "sender_organisation", "protocol_entry", "registered_by_organisation"),
+        "referrals": case.referrals.select_related(
+            "source", "sender_organisation", "protocol_entry", "registered_by_organisation"
+        ),
         "assessments": case.assessments.select_related("child_problem", "family_problem", "assessed_by"),
         "reports": case.social_reports.select_related("author"),
         "proposals": proposals,

@@ -29,11 +29,11 @@ from tutela.cases.services.closure import (
 from tutela.cases.services.journal import journal_entry_add
 from tutela.cases.services.members import case_member_add
 from tutela.cases.workflow import CASE_WORKFLOW
+from tutela.core.actions import form_submitted
 from tutela.core.forms import StyledForm
 from tutela.people.services import relationship_add
 from tutela.services.views import SLUG_OF as PROPOSAL_SLUGS
 from tutela.services.workflow import PROPOSAL_WORKFLOW
-from tutela.workflow import TransitionError
 
 
 def case_list_view(request: HttpRequest) -> HttpResponse:
@@ -46,11 +46,14 @@ def case_list_view(request: HttpRequest) -> HttpResponse:
         state = ""
     page = Paginator(case_list(request.user, query=query, state=state), 25).get_page(request.GET.get("page"))
     audit_record(
-        actor=request.user, action="cases.case.searched",
+        actor=request.user,
+        action="cases.case.searched",
         data={"q": query, "state": state, "page": page.number, "shown": [c.pk for c in page.object_list]},
     )
     template = "cases/case_list_rows.html" if getattr(request, "htmx", False) else "cases/case_list.html"
-    return render(request, template, {"page_obj": page, "query": query, "state": state, "states": CaseState.choices})
+    return render(
+        request, template, {"page_obj": page, "query": query, "state": state, "states": CaseState.choices}
+    )
 
 
 def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -111,50 +114,81 @@ def _report_form(case: Case, data: Any) -> StyledForm:
 
 CASE_ACTIONS: dict[str, CaseAction] = {
     "assegna": CaseAction(
-        _("Assegna la pratica"), lambda case, data: case_forms.AssignForm(data, case=case),
-        lambda case, user, f: case_assign(case=case, actor=user, social_worker=f.cleaned_data["social_worker"],
-                                          note=f.cleaned_data.get("note", "")),
-        _("Pratica assegnata."), "assign_any",
+        _("Assegna la pratica"),
+        lambda case, data: case_forms.AssignForm(data, case=case),
+        lambda case, user, f: case_assign(
+            case=case,
+            actor=user,
+            social_worker=f.cleaned_data["social_worker"],
+            note=f.cleaned_data.get("note", ""),
+        ),
+        _("Pratica assegnata."),
+        "assign_any",
     ),
     "chiudi-senza-presupposti": CaseAction(
-        _("Chiudi la pratica: non sussistono i presupposti"), lambda case, data: case_forms.NoGroundsForm(data),
+        _("Chiudi la pratica: non sussistono i presupposti"),
+        lambda case, data: case_forms.NoGroundsForm(data),
         lambda case, user, f: case_close_no_grounds(case=case, actor=user, assessment=f.assessment_data()),
-        _("Pratica chiusa per assenza di presupposti."), "close_no_grounds",
+        _("Pratica chiusa per assenza di presupposti."),
+        "close_no_grounds",
     ),
     "relazione-sociale": CaseAction(
-        _("Relazione sociale"), _report_form,
-        lambda case, user, f: social_report_file(case=case, actor=user, report=f.report_data(),
-                                                 assessment=f.assessment_or_none(), proposal=f.proposal_data()),
-        _("Relazione sociale depositata."), None,
+        _("Relazione sociale"),
+        _report_form,
+        lambda case, user, f: social_report_file(
+            case=case,
+            actor=user,
+            report=f.report_data(),
+            assessment=f.assessment_or_none(),
+            proposal=f.proposal_data(),
+        ),
+        _("Relazione sociale depositata."),
+        None,
     ),
     "proponi-chiusura": CaseAction(
-        _("Proponi la chiusura della pratica"), lambda case, data: case_forms.ClosureRequestForm(data),
-        lambda case, user, f: case_request_closure(case=case, actor=user, reason=f.cleaned_data["reason"],
-                                                   note=f.cleaned_data["note"]),
-        _("Chiusura proposta al coordinatore."), "request_closure",
+        _("Proponi la chiusura della pratica"),
+        lambda case, data: case_forms.ClosureRequestForm(data),
+        lambda case, user, f: case_request_closure(
+            case=case, actor=user, reason=f.cleaned_data["reason"], note=f.cleaned_data["note"]
+        ),
+        _("Chiusura proposta al coordinatore."),
+        "request_closure",
     ),
     "conferma-chiusura": CaseAction(
-        _("Conferma la chiusura"), lambda case, data: case_forms.OptionalNoteForm(data),
-        lambda case, user, f: case_confirm_closure(case=case, actor=user, note=f.cleaned_data.get("note", "")),
-        _("Pratica chiusa."), "confirm_closure",
+        _("Conferma la chiusura"),
+        lambda case, data: case_forms.OptionalNoteForm(data),
+        lambda case, user, f: case_confirm_closure(
+            case=case, actor=user, note=f.cleaned_data.get("note", "")
+        ),
+        _("Pratica chiusa."),
+        "confirm_closure",
     ),
     "respingi-chiusura": CaseAction(
-        _("Respingi la chiusura"), lambda case, data: case_forms.NoteForm(data),
+        _("Respingi la chiusura"),
+        lambda case, data: case_forms.NoteForm(data),
         lambda case, user, f: case_reject_closure(case=case, actor=user, note=f.cleaned_data["note"]),
-        _("Chiusura respinta: la pratica resta in carico."), "reject_closure",
+        _("Chiusura respinta: la pratica resta in carico."),
+        "reject_closure",
     ),
     "riapri": CaseAction(
-        _("Riapri la pratica"), lambda case, data: case_forms.NoteForm(data),
+        _("Riapri la pratica"),
+        lambda case, data: case_forms.NoteForm(data),
         lambda case, user, f: case_reopen(case=case, actor=user, note=f.cleaned_data["note"]),
-        _("Pratica riaperta."), "reopen",
+        _("Pratica riaperta."),
+        "reopen",
     ),
 }
 
 # URL slug of each case transition, for the buttons of the case page.
 TRANSITION_SLUGS = {
-    "assign_indirect": "assegna", "assign_direct": "assegna", "close_no_grounds": "chiudi-senza-presupposti",
-    "take_in_charge": "relazione-sociale", "request_closure": "proponi-chiusura",
-    "confirm_closure": "conferma-chiusura", "reject_closure": "respingi-chiusura", "reopen": "riapri",
+    "assign_indirect": "assegna",
+    "assign_direct": "assegna",
+    "close_no_grounds": "chiudi-senza-presupposti",
+    "take_in_charge": "relazione-sociale",
+    "request_closure": "proponi-chiusura",
+    "confirm_closure": "conferma-chiusura",
+    "reject_closure": "respingi-chiusura",
+    "reopen": "riapri",
 }
 
 
@@ -176,31 +210,31 @@ def case_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         raise Http404
     case = get_case_for_user(request.user, pk)
     if not _action_allowed(spec, case, request.user):
-        messages.error(request, _("Questa azione non è disponibile per te su questa pratica in questo momento."))
+        messages.error(
+            request, _("Questa azione non è disponibile per te su questa pratica in questo momento.")
+        )
         return redirect("cases:detail", pk=case.pk)
-    audit_record(actor=request.user, action="cases.case.viewed", obj=case, case_id=case.pk, data={"page": action})
+    audit_record(
+        actor=request.user, action="cases.case.viewed", obj=case, case_id=case.pk, data={"page": action}
+    )
     form = spec.form(case, request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            spec.run(case, request.user, form)
-        except ValidationError as exc:
-            form.apply_errors(exc)
-        except TransitionError as exc:
-            messages.error(request, exc.message)
-            return redirect("cases:detail", pk=case.pk)
-        else:
-            messages.success(request, spec.success)
-            # The front office loses sight of a request once it is assigned (queue scope): back to its list.
-            if not cases_visible_to(request.user).filter(pk=case.pk).exists():
-                return redirect("worklists:home")
-            return redirect("cases:detail", pk=case.pk)
-    return render(request, "cases/case_action.html", {"case": case, "form": form, "title": spec.title, "action": action})
+    done = form_submitted(request, form, lambda: spec.run(case, request.user, form), success=spec.success)
+    # The front office loses sight of a request once it is assigned (queue scope): back to its list.
+    if done and not cases_visible_to(request.user).filter(pk=case.pk).exists():
+        return redirect("worklists:home")
+    if done is not None:
+        return redirect("cases:detail", pk=case.pk)
+    return render(
+        request, "cases/case_action.html", {"case": case, "form": form, "title": spec.title, "action": action}
+    )
 
 
 @require_http_methods(["POST"])
 def journal_add(request: HttpRequest, pk: int) -> HttpResponse:
     case = get_case_for_user(request.user, pk, capability=Cap.JOURNAL_WRITE)
-    audit_record(actor=request.user, action="cases.case.viewed", obj=case, case_id=case.pk, data={"page": "journal"})
+    audit_record(
+        actor=request.user, action="cases.case.viewed", obj=case, case_id=case.pk, data={"page": "journal"}
+    )
     form = case_forms.JournalForm(request.POST)
     if form.is_valid():
         try:
@@ -211,17 +245,30 @@ def journal_add(request: HttpRequest, pk: int) -> HttpResponse:
             if getattr(request, "htmx", False):
                 # The new entry in the swapped list is the feedback; a flash message would show on the next page.
                 context = case_page(request.user, case)
-                return render(request, "cases/_journal.html", {
-                    "case": case, "journal": context["journal"], "journal_form": case_forms.JournalForm(),
-                    "can_write_journal": True,
-                })
+                return render(
+                    request,
+                    "cases/_journal.html",
+                    {
+                        "case": case,
+                        "journal": context["journal"],
+                        "journal_form": case_forms.JournalForm(),
+                        "can_write_journal": True,
+                    },
+                )
             messages.success(request, _("Annotazione aggiunta al diario."))
             return redirect("cases:detail", pk=case.pk)
     if getattr(request, "htmx", False):
         context = case_page(request.user, case)
-        return render(request, "cases/_journal.html", {
-            "case": case, "journal": context["journal"], "journal_form": form, "can_write_journal": True,
-        })
+        return render(
+            request,
+            "cases/_journal.html",
+            {
+                "case": case,
+                "journal": context["journal"],
+                "journal_form": form,
+                "can_write_journal": True,
+            },
+        )
     return render(request, "cases/case_action.html", {"case": case, "form": form, "title": _("Diario")})
 
 
@@ -231,20 +278,33 @@ def family_add(request: HttpRequest, pk: int) -> HttpResponse:
     if not (_is_lead(request.user, case) and case.is_open):
         messages.error(request, _("Solo l'assistente sociale referente può aggiornare il nucleo familiare."))
         return redirect("cases:detail", pk=case.pk)
-    audit_record(actor=request.user, action="cases.case.viewed", obj=case, case_id=case.pk, data={"page": "family_add"})
+    audit_record(
+        actor=request.user, action="cases.case.viewed", obj=case, case_id=case.pk, data={"page": "family_add"}
+    )
     form = case_forms.RelativeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            relationship_add(child=case.child, relative_data=form.person_data(), kind=form.cleaned_data["kind"],
-                             cohabiting=form.cleaned_data["cohabiting"], actor=request.user, case=case)
-        except ValidationError as exc:
-            form.apply_errors(exc)
-        else:
-            messages.success(request, _("Familiare aggiunto."))
-            return redirect("cases:detail", pk=case.pk)
-    return render(request, "cases/case_action.html", {
-        "case": case, "form": form, "title": _("Aggiungi un familiare"), "municipality_list": True,
-    })
+
+    def run() -> Any:
+        return relationship_add(
+            child=case.child,
+            relative_data=form.person_data(),
+            kind=form.cleaned_data["kind"],
+            cohabiting=form.cleaned_data["cohabiting"],
+            actor=request.user,
+            case=case,
+        )
+
+    if form_submitted(request, form, run, success=_("Familiare aggiunto.")) is not None:
+        return redirect("cases:detail", pk=case.pk)
+    return render(
+        request,
+        "cases/case_action.html",
+        {
+            "case": case,
+            "form": form,
+            "title": _("Aggiungi un familiare"),
+            "municipality_list": True,
+        },
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -252,17 +312,30 @@ def member_add(request: HttpRequest, pk: int) -> HttpResponse:
     """Add a professional (educator, health professional, social worker) to the case team."""
     case = get_case_for_user(request.user, pk)
     if not _can_edit_team(request.user, case):
-        messages.error(request, _("Solo l'assistente sociale referente o il coordinatore possono modificare l'équipe."))
+        messages.error(
+            request, _("Solo l'assistente sociale referente o il coordinatore possono modificare l'équipe.")
+        )
         return redirect("cases:detail", pk=case.pk)
-    audit_record(actor=request.user, action="cases.case.viewed", obj=case, case_id=case.pk, data={"page": "member_add"})
+    audit_record(
+        actor=request.user, action="cases.case.viewed", obj=case, case_id=case.pk, data={"page": "member_add"}
+    )
     form = case_forms.MemberForm(request.POST or None, case=case)
-    if request.method == "POST" and form.is_valid():
-        try:
-            case_member_add(case=case, actor=request.user, user=form.cleaned_data["user"],
-                            role_label=form.cleaned_data.get("role_label", ""))
-        except ValidationError as exc:
-            form.apply_errors(exc)
-        else:
-            messages.success(request, _("Professionista aggiunto all'équipe del caso."))
-            return redirect("cases:detail", pk=case.pk)
-    return render(request, "cases/case_action.html", {"case": case, "form": form, "title": _("Aggiungi all'équipe del caso")})
+
+    def run() -> Any:
+        return case_member_add(
+            case=case,
+            actor=request.user,
+            user=form.cleaned_data["user"],
+            role_label=form.cleaned_data.get("role_label", ""),
+        )
+
+    if (
+        form_submitted(request, form, run, success=_("Professionista aggiunto all'équipe del caso."))
+        is not None
+    ):
+        return redirect("cases:detail", pk=case.pk)
+    return render(
+        request,
+        "cases/case_action.html",
+        {"case": case, "form": form, "title": _("Aggiungi all'équipe del caso")},
+    )

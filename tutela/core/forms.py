@@ -78,7 +78,9 @@ class MunicipalityField(forms.CharField):
             found = Municipality.objects.filter(istat_code=text.zfill(6))
         elif text.endswith(")") and "(" in text:
             name, province = text[:-1].rsplit("(", 1)
-            found = Municipality.objects.filter(name__iexact=name.strip(), province_abbr__iexact=province.strip())
+            found = Municipality.objects.filter(
+                name__iexact=name.strip(), province_abbr__iexact=province.strip()
+            )
         else:
             found = Municipality.objects.filter(name__iexact=text)
         matches = list(found[:2])

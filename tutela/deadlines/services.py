@@ -18,7 +18,9 @@ def deadline_create(
     *, case: Case, kind: str, description: str, due_at: dt.datetime, actor: Any, owner: Any = None
 ) -> Deadline:
     """Store a due date for the case (called inside the transaction of the act that causes it)."""
-    deadline = Deadline.objects.create(case=case, kind=kind, description=description, due_at=due_at, owner=owner)
+    deadline = Deadline.objects.create(
+        case=case, kind=kind, description=description, due_at=due_at, owner=owner
+    )
     audit_record(actor=actor, action="deadlines.deadline.created", obj=deadline, case_id=case.pk)
     return deadline
 

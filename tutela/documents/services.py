@@ -34,7 +34,9 @@ def upload_validate(uploaded: Any) -> str:
     if uploaded.size == 0:
         raise ValidationError(_("Il file è vuoto."))
     if uploaded.size > limit:
-        raise ValidationError(_("Il file supera la dimensione massima di %(size)s.") % {"size": filesizeformat(limit)})
+        raise ValidationError(
+            _("Il file supera la dimensione massima di %(size)s.") % {"size": filesizeformat(limit)}
+        )
     uploaded.seek(0)
     head = uploaded.read(16)
     uploaded.seek(0)
@@ -70,7 +72,9 @@ def attachment_store(
     )
     attachment.file.save("upload", ContentFile(content), save=False)
     attachment.save()
-    audit_record(actor=actor, action="documents.attachment.stored", obj=attachment, case_id=case.pk if case else None)
+    audit_record(
+        actor=actor, action="documents.attachment.stored", obj=attachment, case_id=case.pk if case else None
+    )
     return attachment
 
 

@@ -13,10 +13,16 @@ def download(request: HttpRequest, pk: int) -> FileResponse:
     case = get_case_for_user(request.user, attachment.case_id)
     if attachment.confidential and not can_view_confidential(request.user, case):
         raise Http404
-    audit_record(actor=request.user, action="documents.attachment.downloaded", obj=attachment, case_id=case.pk)
-    extension = {"application/pdf": "pdf", "image/png": "png", "image/jpeg": "jpg"}.get(attachment.content_type, "bin")
+    audit_record(
+        actor=request.user, action="documents.attachment.downloaded", obj=attachment, case_id=case.pk
+    )
+    extension = {"application/pdf": "pdf", "image/png": "png", "image/jpeg": "jpg"}.get(
+        attachment.content_type, "bin"
+    )
     response = FileResponse(
-        attachment.file.open("rb"), as_attachment=True, filename=f"{case.code}-documento-{attachment.pk}.{extension}",
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=f"{case.code}-documento-{attachment.pk}.{extension}",
         content_type=attachment.content_type,
     )
     response["X-Content-Type-Options"] = "nosniff"

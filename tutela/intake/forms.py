@@ -36,10 +36,16 @@ class ChildFields(StyledForm):
     def person_data(self) -> PersonData:
         d = self.cleaned_data
         return PersonData(
-            surname=d["surname"], given_name=d["given_name"], birth_date=d.get("birth_date"),
-            fiscal_code=d.get("fiscal_code", ""), sex=d.get("sex", ""), birth_place=d.get("birth_place"),
-            birth_country=d.get("birth_country", ""), citizenship=d.get("citizenship", ""),
-            residence_municipality=d.get("residence_municipality"), residence_address=d.get("residence_address", ""),
+            surname=d["surname"],
+            given_name=d["given_name"],
+            birth_date=d.get("birth_date"),
+            fiscal_code=d.get("fiscal_code", ""),
+            sex=d.get("sex", ""),
+            birth_place=d.get("birth_place"),
+            birth_country=d.get("birth_country", ""),
+            citizenship=d.get("citizenship", ""),
+            residence_municipality=d.get("residence_municipality"),
+            residence_address=d.get("residence_address", ""),
         )
 
 
@@ -51,13 +57,15 @@ class ReferralFields(ChildFields):
     source = forms.ModelChoiceField(label=_("Fonte della segnalazione (SINBA)"), queryset=Code.objects.none())
     received_on = forms.DateField(label=_("Data di ricezione"), widget=DateInput())
     subject = forms.CharField(
-        label=_("Oggetto"), max_length=300,
+        label=_("Oggetto"),
+        max_length=300,
         help_text=_("Senza nomi del minore o dei familiari: l'oggetto compare nel registro di protocollo."),
     )
     narrative = forms.CharField(label=_("Sintesi"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
     urgency = forms.ChoiceField(label=_("Urgenza"), choices=Referral.Urgency.choices)
     document = forms.FileField(
-        label=_("Documento (PDF o immagine)"), required=False,
+        label=_("Documento (PDF o immagine)"),
+        required=False,
         help_text=_("Il contenuto del file viene verificato; dimensione massima 10 MB."),
     )
 
@@ -86,10 +94,18 @@ class ReferralFields(ChildFields):
 
 class IndirectReferralForm(ReferralFields):
     field_order = [
-        "sender_organisation", "sender_reference", "source", "received_on", "subject", "narrative", "urgency",
+        "sender_organisation",
+        "sender_reference",
+        "source",
+        "received_on",
+        "subject",
+        "narrative",
+        "urgency",
         "document",
     ]
-    sender_organisation = forms.ModelChoiceField(label=_("Ente segnalante"), queryset=Organisation.objects.none())
+    sender_organisation = forms.ModelChoiceField(
+        label=_("Ente segnalante"), queryset=Organisation.objects.none()
+    )
     sender_reference = forms.CharField(
         label=_("Protocollo e data del documento ricevuto"), max_length=120, required=False
     )
@@ -103,26 +119,42 @@ class IndirectReferralForm(ReferralFields):
     def referral_data(self) -> ReferralData:
         d = self.cleaned_data
         return ReferralData(
-            source=d["source"], received_on=d["received_on"], subject=d["subject"], narrative=d.get("narrative", ""),
-            urgency=d["urgency"], sender_organisation=d["sender_organisation"],
+            source=d["source"],
+            received_on=d["received_on"],
+            subject=d["subject"],
+            narrative=d.get("narrative", ""),
+            urgency=d["urgency"],
+            sender_organisation=d["sender_organisation"],
             sender_reference=d.get("sender_reference", ""),
         )
 
 
 class DirectReferralForm(ReferralFields):
     field_order = [
-        "applicant_name", "applicant_relationship", "source", "received_on", "subject", "narrative", "urgency",
+        "applicant_name",
+        "applicant_relationship",
+        "source",
+        "received_on",
+        "subject",
+        "narrative",
+        "urgency",
         "document",
     ]
     applicant_name = forms.CharField(label=_("Richiedente (nome e cognome)"), max_length=200)
     applicant_relationship = forms.CharField(
-        label=_("Relazione con il minore"), max_length=80, help_text=_("Es. madre, padre, tutore, il minore stesso.")
+        label=_("Relazione con il minore"),
+        max_length=80,
+        help_text=_("Es. madre, padre, tutore, il minore stesso."),
     )
 
     def referral_data(self) -> ReferralData:
         d = self.cleaned_data
         return ReferralData(
-            source=d["source"], received_on=d["received_on"], subject=d["subject"], narrative=d.get("narrative", ""),
-            urgency=d["urgency"], applicant_name=d["applicant_name"],
+            source=d["source"],
+            received_on=d["received_on"],
+            subject=d["subject"],
+            narrative=d.get("narrative", ""),
+            urgency=d["urgency"],
+            applicant_name=d["applicant_name"],
             applicant_relationship=d["applicant_relationship"],
         )

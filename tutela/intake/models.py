@@ -21,11 +21,17 @@ class Referral(models.Model):
         Code, verbose_name=_("fonte della segnalazione (SINBA)"), on_delete=models.PROTECT, related_name="+"
     )
     sender_organisation = models.ForeignKey(
-        Organisation, verbose_name=_("ente segnalante"), null=True, blank=True, on_delete=models.PROTECT,
+        Organisation,
+        verbose_name=_("ente segnalante"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="sent_referrals",
     )
     applicant_name = models.CharField(_("richiedente"), max_length=200, blank=True)
-    applicant_relationship = models.CharField(_("relazione del richiedente con il minore"), max_length=80, blank=True)
+    applicant_relationship = models.CharField(
+        _("relazione del richiedente con il minore"), max_length=80, blank=True
+    )
     received_on = models.DateField(_("data di ricezione"))
     subject = models.CharField(_("oggetto"), max_length=300)
     narrative = models.TextField(_("sintesi"), blank=True)

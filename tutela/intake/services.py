@@ -54,35 +54,68 @@ def _referral_validate(data: ReferralData) -> None:
 
 
 def _grant_for(actor: Any, capability: str, organisation: Organisation) -> None:
-    if not any(capability in g.capabilities and g.organisation_id == organisation.pk for g in grants_of(actor)):
-        raise ValidationError(_("Il tuo ruolo non consente questa registrazione per %(org)s.") % {"org": organisation})
+    if not any(
+        capability in g.capabilities and g.organisation_id == organisation.pk for g in grants_of(actor)
+    ):
+        raise ValidationError(
+            _("Il tuo ruolo non consente questa registrazione per %(org)s.") % {"org": organisation}
+        )
 
 
 def _referral_create(
-    *, data: ReferralData, channel: str, territory: Territory, actor: Any, organisation: Organisation,
-    child: Any, document_file: Any = None, protocol_entry: ProtocolEntry | None = None,
+    *,
+    data: ReferralData,
+    channel: str,
+    territory: Territory,
+    actor: Any,
+    organisation: Organisation,
+    child: Any,
+    document_file: Any = None,
+    protocol_entry: ProtocolEntry | None = None,
 ) -> Referral:
     case, opened = case_open_or_attach(child=child, territory=territory, channel=channel, actor=actor)
-    document = attachment_store_upload(uploaded=document_file, actor=actor, case=case, title=data.subject) if document_file else None
+    document = (
+        attachment_store_upload(uploaded=document_file, actor=actor, case=case, title=data.subject)
+        if document_file
+        else None
+    )
     referral = Referral.objects.create(
-        case=case, channel=channel, territory=territory, source=data.source,
-        sender_organisation=data.sender_organisation, applicant_name=data.applicant_name.strip(),
-        applicant_relationship=data.applicant_relationship.strip(), received_on=data.received_on,
-        subject=data.subject.strip(), narrative=data.narrative, urgency=data.urgency,
-        protocol_entry=protocol_entry, document=document, registered_by=actor,
-        registered_by_organisation=organisation, registered_at=timezone.now(),
+        case=case,
+        channel=channel,
+        territory=territory,
+        source=data.source,
+        sender_organisation=data.sender_organisation,
+        applicant_name=data.applicant_name.strip(),
+        applicant_relationship=data.applicant_relationship.strip(),
+        received_on=data.received_on,
+        subject=data.subject.strip(),
+        narrative=data.narrative,
+        urgency=data.urgency,
+        protocol_entry=protocol_entry,
+        document=document,
+        registered_by=actor,
+        registered_by_organisation=organisation,
+        registered_at=timezone.now(),
     )
     description = (
         _("Segnalazione registrata da %(org)s") % {"org": data.sender_organisation}
-        if channel == Channel.INDIRECT else _("Istanza raccolta da %(org)s") % {"org": organisation}
+        if channel == Channel.INDIRECT
+        else _("Istanza raccolta da %(org)s") % {"org": organisation}
     )
-    case_event_record(case=case, actor=actor, code="intake.referral.registered", description=description,
-                      protocol_entry=protocol_entry)
+    case_event_record(
+        case=case,
+        actor=actor,
+        code="intake.referral.registered",
+        description=description,
+        protocol_entry=protocol_entry,
+    )
     audit_record(actor=actor, action="intake.referral.registered", obj=referral, case_id=case.pk)
     if opened:
         days = territory.take_in_charge_days
         deadline_create(
-            case=case, kind="take_in_charge", actor=actor,
+            case=case,
+            kind="take_in_charge",
+            actor=actor,
             description=_("Presa in carico entro %(days)s giorni dalla ricezione") % {"days": days},
             due_at=end_of_day(data.received_on + dt.timedelta(days=days)),
         )
@@ -90,7 +123,12 @@ def _referral_create(
 
 
 def referral_register_indirect(
-    *, actor: Any, protocol_office: Organisation, data: ReferralData, child_data: PersonData, document_file: Any = None
+    *,
+    actor: Any,
+    protocol_office: Organisation,
+    data: ReferralData,
+    child_data: PersonData,
+    document_file: Any = None,
 ) -> Referral:
     """The Protocol Office registers a third party's report (incoming protocol) and routes it to the managing
     body and the social services of the territory (seed 000 step 1)."""
@@ -103,19 +141,36 @@ def referral_register_indirect(
     register = ProtocolRegister.objects.filter(organisation=protocol_office).first()
     territory = protocol_office.territory
     if register is None or territory is None:
-        raise ValidationError(_("Il tuo ufficio non ha un registro di protocollo o un territorio configurato."))
+        raise ValidationError(
+            _("Il tuo ufficio non ha un registro di protocollo o un territorio configurato.")
+        )
     with transaction.atomic():
         child, _created = person_resolve(data=child_data, actor=actor, minor=True)
-        stored = attachment_store_upload(uploaded=document_file, actor=actor, title=data.subject) if document_file else None
+        stored = (
+            attachment_store_upload(uploaded=document_file, actor=actor, title=data.subject)
+            if document_file
+            else None
+        )
         entry = protocol_entry_register(
-            register=register, direction=ProtocolEntry.Direction.INCOMING, actor=actor,
-            correspondents=data.sender_organisation.name, correspondent_organisation=data.sender_organisation,
-            subject=data.subject, document=stored, sender_reference=data.sender_reference,
-            classification="07.02", forbidden_names=[child.surname, child.given_name],
+            register=register,
+            direction=ProtocolEntry.Direction.INCOMING,
+            actor=actor,
+            correspondents=data.sender_organisation.name,
+            correspondent_organisation=data.sender_organisation,
+            subject=data.subject,
+            document=stored,
+            sender_reference=data.sender_reference,
+            classification="07.02",
+            forbidden_names=[child.surname, child.given_name],
         )
         referral = _referral_create(
-            data=data, channel=Channel.INDIRECT, territory=territory, actor=actor,
-            organisation=protocol_office, protocol_entry=entry, child=child,
+            data=data,
+            channel=Channel.INDIRECT,
+            territory=territory,
+            actor=actor,
+            organisation=protocol_office,
+            protocol_entry=entry,
+            child=child,
         )
         if stored is not None:
             stored.case = referral.case
@@ -144,13 +199,21 @@ def referral_record_direct(
         and territory.municipalities.filter(pk=residence.pk).exists()
     ):
         raise ValidationError(
-            {"residence_municipality": _(
-                "Il minore risiede a %(comune)s: l'istanza va raccolta dal Segretariato sociale di quel Comune."
-            ) % {"comune": residence.name}}
+            {
+                "residence_municipality": _(
+                    "Il minore risiede a %(comune)s: l'istanza va raccolta dal Segretariato sociale di quel Comune."
+                )
+                % {"comune": residence.name}
+            }
         )
     with transaction.atomic():
         child, _created = person_resolve(data=child_data, actor=actor, minor=True)
         return _referral_create(
-            data=data, channel=Channel.DIRECT, territory=territory, actor=actor,
-            organisation=desk, document_file=document_file, child=child,
+            data=data,
+            channel=Channel.DIRECT,
+            territory=territory,
+            actor=actor,
+            organisation=desk,
+            document_file=document_file,
+            child=child,
         )

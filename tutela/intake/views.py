@@ -27,8 +27,11 @@ def register_indirect(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             referral = referral_register_indirect(
-                actor=request.user, protocol_office=office, data=form.referral_data(),
-                child_data=form.person_data(), document_file=form.cleaned_data.get("document"),
+                actor=request.user,
+                protocol_office=office,
+                data=form.referral_data(),
+                child_data=form.person_data(),
+                document_file=form.cleaned_data.get("document"),
             )
         except ValidationError as exc:
             form.apply_errors(exc)
@@ -37,15 +40,26 @@ def register_indirect(request: HttpRequest) -> HttpResponse:
             assert entry is not None  # an indirect referral is always registered
             messages.success(
                 request,
-                _("Segnalazione registrata al protocollo n. %(number)s del %(date)s e smistata all'ente gestore "
-                  "e ai servizi sociali (pratica %(case)s).") % {
-                    "number": entry.display_number, "date": entry.registered_at.strftime("%d/%m/%Y"),
-                    "case": referral.case.code},
+                _(
+                    "Segnalazione registrata al protocollo n. %(number)s del %(date)s e smistata all'ente gestore "
+                    "e ai servizi sociali (pratica %(case)s)."
+                )
+                % {
+                    "number": entry.display_number,
+                    "date": entry.registered_at.strftime("%d/%m/%Y"),
+                    "case": referral.case.code,
+                },
             )
             return redirect("worklists:home")
-    return render(request, "intake/referral_form.html", {
-        "form": form, "title": _("Registra una segnalazione da ente terzo"), "office": office,
-    })
+    return render(
+        request,
+        "intake/referral_form.html",
+        {
+            "form": form,
+            "title": _("Registra una segnalazione da ente terzo"),
+            "office": office,
+        },
+    )
 
 
 def record_direct(request: HttpRequest) -> HttpResponse:
@@ -55,16 +69,26 @@ def record_direct(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             referral = referral_record_direct(
-                actor=request.user, desk=desk, data=form.referral_data(), child_data=form.person_data(),
+                actor=request.user,
+                desk=desk,
+                data=form.referral_data(),
+                child_data=form.person_data(),
                 document_file=form.cleaned_data.get("document"),
             )
         except ValidationError as exc:
             form.apply_errors(exc)
         else:
             messages.success(
-                request, _("Istanza registrata: pratica %(case)s, da assegnare.") % {"case": referral.case.code}
+                request,
+                _("Istanza registrata: pratica %(case)s, da assegnare.") % {"case": referral.case.code},
             )
             return redirect("worklists:home")
-    return render(request, "intake/referral_form.html", {
-        "form": form, "title": _("Nuova istanza di accesso diretto"), "office": desk,
-    })
+    return render(
+        request,
+        "intake/referral_form.html",
+        {
+            "form": form,
+            "title": _("Nuova istanza di accesso diretto"),
+            "office": desk,
+        },
+    )

@@ -25,7 +25,9 @@ class Communication(models.Model):
     recipient_email = models.EmailField(_("indirizzo"), blank=True)
     subject = models.CharField(_("oggetto"), max_length=300)
     body = models.TextField(_("testo"))
-    document = models.ForeignKey("documents.Attachment", null=True, on_delete=models.PROTECT, related_name="+")
+    document = models.ForeignKey(
+        "documents.Attachment", null=True, on_delete=models.PROTECT, related_name="+"
+    )
     protocol_entry = models.ForeignKey(
         "protocol.ProtocolEntry", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )

@@ -30,11 +30,20 @@ def communication_create(
 ) -> Communication:
     """Record a letter and send it by e-mail once the transaction that caused it has committed."""
     communication = Communication.objects.create(
-        case=case, kind=kind, subject=subject, body=body, recipient_email=recipient_email,
-        recipient_organisation=recipient_organisation, recipient_municipality=recipient_municipality,
-        document=document, protocol_entry=protocol_entry, created_by=actor,
+        case=case,
+        kind=kind,
+        subject=subject,
+        body=body,
+        recipient_email=recipient_email,
+        recipient_organisation=recipient_organisation,
+        recipient_municipality=recipient_municipality,
+        document=document,
+        protocol_entry=protocol_entry,
+        created_by=actor,
     )
-    audit_record(actor=actor, action="notifications.communication.created", obj=communication, case_id=case.pk)
+    audit_record(
+        actor=actor, action="notifications.communication.created", obj=communication, case_id=case.pk
+    )
     transaction.on_commit(lambda: communication_send(communication_id=communication.pk))
     return communication
 
@@ -56,7 +65,9 @@ def communication_send(*, communication_id: int) -> Communication:
     )
     if communication.document is not None:
         with communication.document.file.open("rb") as handle:
-            message.attach(f"{communication.subject[:60]}.pdf".replace("/", "-"), handle.read(), "application/pdf")
+            message.attach(
+                f"{communication.subject[:60]}.pdf".replace("/", "-"), handle.read(), "application/pdf"
+            )
     try:
         message.send(fail_silently=False)
     except Exception as exc:  # the letter stays recorded; the operator sees the error and resends

@@ -17,14 +17,22 @@ class Person(models.Model):
     fiscal_code = models.CharField(_("codice fiscale"), max_length=16, null=True, blank=True, unique=True)
     birth_date = models.DateField(_("data di nascita"), null=True, blank=True)
     birth_place = models.ForeignKey(
-        Municipality, verbose_name=_("Comune di nascita"), null=True, blank=True, on_delete=models.PROTECT,
+        Municipality,
+        verbose_name=_("Comune di nascita"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="+",
     )
     birth_country = models.CharField(_("Stato di nascita (se estero)"), max_length=80, blank=True)
     sex = models.CharField(_("sesso"), max_length=1, choices=Sex.choices, blank=True)
     citizenship = models.CharField(_("cittadinanza"), max_length=80, blank=True, default="Italiana")
     residence_municipality = models.ForeignKey(
-        Municipality, verbose_name=_("Comune di residenza"), null=True, blank=True, on_delete=models.PROTECT,
+        Municipality,
+        verbose_name=_("Comune di residenza"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="residents",
     )
     residence_address = models.CharField(_("indirizzo di residenza"), max_length=200, blank=True)
@@ -79,7 +87,9 @@ class Relationship(models.Model):
         verbose_name_plural = _("relazioni familiari")
         constraints = [
             models.UniqueConstraint(fields=["child", "relative", "kind"], name="relationship_unique"),
-            models.CheckConstraint(condition=~models.Q(child=models.F("relative")), name="relationship_not_self"),
+            models.CheckConstraint(
+                condition=~models.Q(child=models.F("relative")), name="relationship_not_self"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -48,7 +48,11 @@ def person_data_validate(data: PersonData, *, minor: bool = False) -> None:
         raise ValidationError(errors)
     if data.fiscal_code:
         fiscal_code_validate(
-            data.fiscal_code, surname=data.surname, given_name=data.given_name, birth_date=data.birth_date, sex=data.sex
+            data.fiscal_code,
+            surname=data.surname,
+            given_name=data.given_name,
+            birth_date=data.birth_date,
+            sex=data.sex,
         )
 
 
@@ -56,7 +60,9 @@ def _age(birth: dt.date, today: dt.date) -> int:
     return today.year - birth.year - ((today.month, today.day) < (birth.month, birth.day))
 
 
-def person_find(*, fiscal_code: str = "", surname: str = "", given_name: str = "", birth_date: dt.date | None = None) -> Person | None:
+def person_find(
+    *, fiscal_code: str = "", surname: str = "", given_name: str = "", birth_date: dt.date | None = None
+) -> Person | None:
     """Search before create: the codice fiscale first, then surname + name + birth date."""
     if fiscal_code:
         found = Person.objects.filter(fiscal_code=fiscal_code_normalise(fiscal_code)).first()
@@ -117,7 +123,9 @@ def _complete_missing(person: Person, data: PersonData, code: str) -> None:
     changed: list[str] = []
     if code and not person.fiscal_code:
         if person.birth_date and data.birth_date and person.birth_date != data.birth_date:
-            raise ValidationError({"fiscal_code": _("Il codice fiscale non corrisponde alla persona già registrata.")})
+            raise ValidationError(
+                {"fiscal_code": _("Il codice fiscale non corrisponde alla persona già registrata.")}
+            )
         person.fiscal_code = code
         changed.append("fiscal_code")
     for field in ("birth_date", "sex", "birth_place", "residence_municipality", "residence_address"):
@@ -128,7 +136,9 @@ def _complete_missing(person: Person, data: PersonData, code: str) -> None:
         person.save(update_fields=changed)
 
 
-def relationship_add(*, child: Person, relative_data: PersonData, kind: str, cohabiting: bool, actor: Any, case: Any) -> Relationship:
+def relationship_add(
+    *, child: Person, relative_data: PersonData, kind: str, cohabiting: bool, actor: Any, case: Any
+) -> Relationship:
     """Record a family member of the child (search before create for the relative too)."""
     with transaction.atomic():
         relative, _created = person_resolve(data=relative_data, actor=actor)
@@ -136,6 +146,8 @@ def relationship_add(*, child: Person, relative_data: PersonData, kind: str, coh
             raise ValidationError(_("Un familiare non può essere il minore stesso."))
         if Relationship.objects.filter(child=child, relative=relative, kind=kind).exists():
             raise ValidationError(_("Questa relazione familiare è già registrata."))
-        relationship = Relationship.objects.create(child=child, relative=relative, kind=kind, cohabiting=cohabiting)
+        relationship = Relationship.objects.create(
+            child=child, relative=relative, kind=kind, cohabiting=cohabiting
+        )
         audit_record(actor=actor, action="people.relationship.created", obj=relationship, case_id=case.pk)
     return relationship

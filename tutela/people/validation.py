@@ -38,7 +38,10 @@ def fiscal_code_validate(
         errors["fiscal_code"] = _("Il codice fiscale non corrisponde al sesso indicato.")
     if errors:
         raise ValidationError(errors)
-    return {"code": code, "birthplace_code": decoded["birthplace"]["code"] if decoded.get("birthplace") else ""}
+    return {
+        "code": code,
+        "birthplace_code": decoded["birthplace"]["code"] if decoded.get("birthplace") else "",
+    }
 
 
 def fiscal_code_decode(value: str) -> tuple[dt.date, str] | None:

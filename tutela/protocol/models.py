@@ -11,7 +11,9 @@ class ProtocolRegister(models.Model):
     code = models.CharField(_("codice registro"), max_length=30, unique=True)
     aoo_code = models.CharField(_("codice AOO"), max_length=30)
     name = models.CharField(_("denominazione"), max_length=200)
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="protocol_registers")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="protocol_registers"
+    )
 
     class Meta:
         verbose_name = _("registro di protocollo")
@@ -44,14 +46,18 @@ class ProtocolEntry(models.Model):
     document = models.ForeignKey(
         "documents.Attachment", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    sender_reference = models.CharField(_("protocollo e data del documento ricevuto"), max_length=120, blank=True)
+    sender_reference = models.CharField(
+        _("protocollo e data del documento ricevuto"), max_length=120, blank=True
+    )
     classification = models.CharField(_("classificazione"), max_length=40, blank=True)
     confidential = models.BooleanField(_("riservato"), default=True)
     annulled_at = models.DateTimeField(_("annullato il"), null=True, blank=True)
     annulled_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    annulment_reason = models.CharField(_("motivo e autorizzazione dell'annullamento"), max_length=300, blank=True)
+    annulment_reason = models.CharField(
+        _("motivo e autorizzazione dell'annullamento"), max_length=300, blank=True
+    )
 
     class Meta:
         ordering = ["-year", "-number"]

@@ -23,7 +23,11 @@ def protocol_subject_check(subject: str, forbidden_names: Iterable[str]) -> None
         # Whole words only: "Vento" is a surname, "intervento" in a generated subject is not.
         if name and len(name) > 2 and re.search(rf"(?<!\w){re.escape(name.casefold())}(?!\w)", lowered):
             raise ValidationError(
-                {"subject": _("L'oggetto del protocollo non deve contenere il nome del minore o dei familiari.")}
+                {
+                    "subject": _(
+                        "L'oggetto del protocollo non deve contenere il nome del minore o dei familiari."
+                    )
+                }
             )
 
 

@@ -14,8 +14,12 @@ def entry_list(request: HttpRequest) -> HttpResponse:
     offices = organisations_with(request.user, Cap.PROTOCOL_VIEW)
     territories = territories_with(request.user, Cap.PROTOCOL_VIEW)
     entries = (
-        ProtocolEntry.objects.filter(register__organisation__territory__in=territories)
-        | ProtocolEntry.objects.filter(register__organisation__in=offices)
-    ).select_related("register", "registered_by", "correspondent_organisation").order_by("-year", "-number")
+        (
+            ProtocolEntry.objects.filter(register__organisation__territory__in=territories)
+            | ProtocolEntry.objects.filter(register__organisation__in=offices)
+        )
+        .select_related("register", "registered_by", "correspondent_organisation")
+        .order_by("-year", "-number")
+    )
     page = Paginator(entries.distinct(), 30).get_page(request.GET.get("page"))
     return render(request, "protocol/entry_list.html", {"page_obj": page})

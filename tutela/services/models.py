@@ -56,7 +56,9 @@ class ServiceProposal(models.Model):
     service_type = models.ForeignKey(
         ServiceType, verbose_name=_("servizio proposto"), on_delete=models.PROTECT, related_name="proposals"
     )
-    state = models.CharField(_("stato"), max_length=12, choices=ProposalState.choices, default=ProposalState.DRAFT)
+    state = models.CharField(
+        _("stato"), max_length=12, choices=ProposalState.choices, default=ProposalState.DRAFT
+    )
     motivation = models.TextField(_("motivazione della proposta"))
     hours_per_week = models.DecimalField(
         _("ore settimanali"), max_digits=5, decimal_places=1, null=True, blank=True
@@ -102,8 +104,12 @@ class AdministrativeReview(models.Model):
         _("spesa prevista (€)"), max_digits=10, decimal_places=2, null=True, blank=True
     )
     paying_municipality = models.ForeignKey(
-        Municipality, verbose_name=_("Comune che sostiene la spesa"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="+",
+        Municipality,
+        verbose_name=_("Comune che sostiene la spesa"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     denial_reason = models.TextField(_("motivo del diniego"), blank=True)
     decided_by = models.ForeignKey(
@@ -136,11 +142,18 @@ class Intervention(models.Model):
         _("stato"), max_length=10, choices=InterventionState.choices, default=InterventionState.PLANNED
     )
     paying_municipality = models.ForeignKey(
-        Municipality, verbose_name=_("Comune che sostiene la spesa"), on_delete=models.PROTECT, related_name="+"
+        Municipality,
+        verbose_name=_("Comune che sostiene la spesa"),
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     planned_start = models.DateField(_("avvio previsto"), null=True, blank=True)
-    hours_per_week = models.DecimalField(_("ore settimanali"), max_digits=5, decimal_places=1, null=True, blank=True)
-    budget = models.DecimalField(_("importo autorizzato (€)"), max_digits=10, decimal_places=2, null=True, blank=True)
+    hours_per_week = models.DecimalField(
+        _("ore settimanali"), max_digits=5, decimal_places=1, null=True, blank=True
+    )
+    budget = models.DecimalField(
+        _("importo autorizzato (€)"), max_digits=10, decimal_places=2, null=True, blank=True
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

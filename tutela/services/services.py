@@ -52,16 +52,25 @@ def _proposal_validate(data: ProposalData) -> None:
         raise ValidationError(errors)
 
 
-def proposal_create_draft(*, case: Case, actor: Any, social_report: Any, data: ProposalData) -> ServiceProposal:
+def proposal_create_draft(
+    *, case: Case, actor: Any, social_report: Any, data: ProposalData
+) -> ServiceProposal:
     """A draft proposal that goes with a social report with outcome."""
     _proposal_validate(data)
     proposal = ServiceProposal.objects.create(
-        case=case, social_report=social_report, service_type=data.service_type, motivation=data.motivation.strip(),
-        hours_per_week=data.hours_per_week, duration_months=data.duration_months,
-        proposed_start=data.proposed_start, author=actor,
+        case=case,
+        social_report=social_report,
+        service_type=data.service_type,
+        motivation=data.motivation.strip(),
+        hours_per_week=data.hours_per_week,
+        duration_months=data.duration_months,
+        proposed_start=data.proposed_start,
+        author=actor,
     )
     case_event_record(
-        case=case, actor=actor, code="services.proposal.created",
+        case=case,
+        actor=actor,
+        code="services.proposal.created",
         description=_("Proposta redatta: %(service)s") % {"service": data.service_type.name},
     )
     audit_record(actor=actor, action="services.proposal.created", obj=proposal, case_id=case.pk)
@@ -76,13 +85,23 @@ def proposal_update_draft(*, proposal: ServiceProposal, actor: Any, data: Propos
         if locked.state != ProposalState.DRAFT:
             raise TransitionError(_("Si può modificare solo una proposta in bozza."))
         if locked.case.lead_social_worker_id != actor.pk:
-            raise TransitionError(_("Solo l'assistente sociale referente del caso può compiere questa azione."))
+            raise TransitionError(
+                _("Solo l'assistente sociale referente del caso può compiere questa azione.")
+            )
         locked.service_type = data.service_type
         locked.motivation = data.motivation.strip()
         locked.hours_per_week = data.hours_per_week
         locked.duration_months = data.duration_months
         locked.proposed_start = data.proposed_start
-        locked.save(update_fields=["service_type", "motivation", "hours_per_week", "duration_months", "proposed_start"])
+        locked.save(
+            update_fields=[
+                "service_type",
+                "motivation",
+                "hours_per_week",
+                "duration_months",
+                "proposed_start",
+            ]
+        )
         audit_record(actor=actor, action="services.proposal.updated", obj=locked, case_id=locked.case_id)
     return locked
 
@@ -109,7 +128,11 @@ def proposal_approve(*, proposal: ServiceProposal, actor: Any, note: str = "") -
         return ["evaluated_by", "evaluated_at", "approval_protocol"]
 
     return PROPOSAL_WORKFLOW.apply(
-        proposal, "approve", actor=actor, effect=effect, note=note,
+        proposal,
+        "approve",
+        actor=actor,
+        effect=effect,
+        note=note,
         protocol_entry=lambda locked: locked.approval_protocol,
     )
 
@@ -145,7 +168,9 @@ def review_start(*, proposal: ServiceProposal, actor: Any) -> ServiceProposal:
 
     def effect(locked: ServiceProposal) -> Sequence[str]:
         AdministrativeReview.objects.create(
-            proposal=locked, started_by=actor, started_at=timezone.now(),
+            proposal=locked,
+            started_by=actor,
+            started_at=timezone.now(),
             paying_municipality=locked.case.child.residence_municipality,
         )
         return []
@@ -173,7 +198,9 @@ def _authorisation_validate(data: AuthorisationData) -> None:
         raise ValidationError(errors)
 
 
-def review_authorise(*, proposal: ServiceProposal, actor: Any, data: AuthorisationData, note: str = "") -> ServiceProposal:
+def review_authorise(
+    *, proposal: ServiceProposal, actor: Any, data: AuthorisationData, note: str = ""
+) -> ServiceProposal:
     """Authorise (determina): creates the PLANNED intervention; a paying Comune other than the lead one
     receives a communication (seed 000 step 5)."""
     _authorisation_validate(data)
@@ -186,21 +213,40 @@ def review_authorise(*, proposal: ServiceProposal, actor: Any, data: Authorisati
         review.paying_municipality = data.paying_municipality
         review.decided_by = actor
         review.decided_at = timezone.now()
-        review.save(update_fields=["act_number", "act_date", "cost_estimate", "paying_municipality", "decided_by", "decided_at"])
-        intervention = Intervention.objects.create(
-            case=locked.case, proposal=locked, service_type=locked.service_type,
-            paying_municipality=data.paying_municipality, planned_start=locked.proposed_start,
-            hours_per_week=locked.hours_per_week, budget=data.cost_estimate,
+        review.save(
+            update_fields=[
+                "act_number",
+                "act_date",
+                "cost_estimate",
+                "paying_municipality",
+                "decided_by",
+                "decided_at",
+            ]
         )
-        audit_record(actor=actor, action="services.intervention.created", obj=intervention, case_id=locked.case_id)
+        intervention = Intervention.objects.create(
+            case=locked.case,
+            proposal=locked,
+            service_type=locked.service_type,
+            paying_municipality=data.paying_municipality,
+            planned_start=locked.proposed_start,
+            hours_per_week=locked.hours_per_week,
+            budget=data.cost_estimate,
+        )
+        audit_record(
+            actor=actor, action="services.intervention.created", obj=intervention, case_id=locked.case_id
+        )
         if data.paying_municipality.pk != locked.case.territory.lead_municipality_id:
             letter_register_and_send(proposal=locked, actor=actor, purpose="municipality")
         return []
 
     return PROPOSAL_WORKFLOW.apply(
-        proposal, "authorise", actor=actor, effect=effect, note=note,
-        description=_("Autorizzata con atto n. %(n)s del %(d)s") % {
-            "n": data.act_number.strip(), "d": data.act_date.strftime("%d/%m/%Y")},
+        proposal,
+        "authorise",
+        actor=actor,
+        effect=effect,
+        note=note,
+        description=_("Autorizzata con atto n. %(n)s del %(d)s")
+        % {"n": data.act_number.strip(), "d": data.act_date.strftime("%d/%m/%Y")},
     )
 
 

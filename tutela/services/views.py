@@ -5,7 +5,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -13,12 +12,12 @@ from django.views.decorators.http import require_http_methods
 
 from tutela.accounts.access import get_case_for_user
 from tutela.audit.services import audit_record
+from tutela.core.actions import form_submitted
 from tutela.core.forms import StyledForm
 from tutela.services import services as proposal_services
 from tutela.services.forms import AuthorisationForm, ConfirmForm, ProposalForm, ReasonForm
 from tutela.services.models import ProposalState, ServiceProposal
 from tutela.services.workflow import PROPOSAL_WORKFLOW
-from tutela.workflow import TransitionError
 
 
 @dataclass(frozen=True)
@@ -32,45 +31,73 @@ class ProposalAction:
 
 ACTIONS: dict[str, ProposalAction] = {
     "invia": ProposalAction(
-        _("Invia la proposta al coordinatore"), "submit", lambda p, d: ConfirmForm(d),
-        lambda p, u, f: proposal_services.proposal_submit(proposal=p, actor=u), _("Proposta inviata al coordinatore."),
+        _("Invia la proposta al coordinatore"),
+        "submit",
+        lambda p, d: ConfirmForm(d),
+        lambda p, u, f: proposal_services.proposal_submit(proposal=p, actor=u),
+        _("Proposta inviata al coordinatore."),
     ),
     "approva": ProposalAction(
-        _("Approva la proposta"), "approve", lambda p, d: ConfirmForm(d),
-        lambda p, u, f: proposal_services.proposal_approve(proposal=p, actor=u, note=f.cleaned_data.get("note", "")),
+        _("Approva la proposta"),
+        "approve",
+        lambda p, d: ConfirmForm(d),
+        lambda p, u, f: proposal_services.proposal_approve(
+            proposal=p, actor=u, note=f.cleaned_data.get("note", "")
+        ),
         _("Proposta approvata, protocollata e notificata all'ente segnalante e all'Area amministrativa."),
     ),
     "restituisci": ProposalAction(
-        _("Restituisci la proposta con osservazioni"), "return", lambda p, d: ReasonForm(d),
-        lambda p, u, f: proposal_services.proposal_return(proposal=p, actor=u, reason=f.cleaned_data["reason"]),
+        _("Restituisci la proposta con osservazioni"),
+        "return",
+        lambda p, d: ReasonForm(d),
+        lambda p, u, f: proposal_services.proposal_return(
+            proposal=p, actor=u, reason=f.cleaned_data["reason"]
+        ),
         _("Proposta restituita all'assistente sociale."),
     ),
     "respingi": ProposalAction(
-        _("Respingi la proposta"), "reject", lambda p, d: ReasonForm(d),
-        lambda p, u, f: proposal_services.proposal_reject(proposal=p, actor=u, reason=f.cleaned_data["reason"]),
+        _("Respingi la proposta"),
+        "reject",
+        lambda p, d: ReasonForm(d),
+        lambda p, u, f: proposal_services.proposal_reject(
+            proposal=p, actor=u, reason=f.cleaned_data["reason"]
+        ),
         _("Proposta respinta."),
     ),
     "avvia-istruttoria": ProposalAction(
-        _("Avvia l'istruttoria amministrativa"), "start_review", lambda p, d: ConfirmForm(d),
-        lambda p, u, f: proposal_services.review_start(proposal=p, actor=u), _("Istruttoria avviata."),
+        _("Avvia l'istruttoria amministrativa"),
+        "start_review",
+        lambda p, d: ConfirmForm(d),
+        lambda p, u, f: proposal_services.review_start(proposal=p, actor=u),
+        _("Istruttoria avviata."),
     ),
     "autorizza": ProposalAction(
-        _("Autorizza l'intervento"), "authorise", lambda p, d: AuthorisationForm(d, proposal=p),
+        _("Autorizza l'intervento"),
+        "authorise",
+        lambda p, d: AuthorisationForm(d, proposal=p),
         lambda p, u, f: proposal_services.review_authorise(
-            proposal=p, actor=u, data=f.authorisation_data(), note=f.cleaned_data.get("note", "")),
+            proposal=p, actor=u, data=f.authorisation_data(), note=f.cleaned_data.get("note", "")
+        ),
         _("Intervento autorizzato: l'esito è stato comunicato all'assistente sociale."),
     ),
     "nega": ProposalAction(
-        _("Non autorizzare l'intervento"), "deny", lambda p, d: ReasonForm(d),
+        _("Non autorizzare l'intervento"),
+        "deny",
+        lambda p, d: ReasonForm(d),
         lambda p, u, f: proposal_services.review_deny(proposal=p, actor=u, reason=f.cleaned_data["reason"]),
         _("Diniego registrato: l'esito è stato comunicato all'assistente sociale."),
     ),
     "prendi-atto": ProposalAction(
-        _("Prendi atto dell'esito"), "acknowledge", lambda p, d: ConfirmForm(d),
-        lambda p, u, f: proposal_services.proposal_acknowledge_outcome(proposal=p, actor=u), _("Esito acquisito."),
+        _("Prendi atto dell'esito"),
+        "acknowledge",
+        lambda p, d: ConfirmForm(d),
+        lambda p, u, f: proposal_services.proposal_acknowledge_outcome(proposal=p, actor=u),
+        _("Esito acquisito."),
     ),
     "modifica": ProposalAction(
-        _("Modifica la proposta"), None, lambda p, d: ProposalForm(d, proposal=p) if d else ProposalForm(proposal=p),
+        _("Modifica la proposta"),
+        None,
+        lambda p, d: ProposalForm(d, proposal=p) if d else ProposalForm(proposal=p),
         lambda p, u, f: proposal_services.proposal_update_draft(proposal=p, actor=u, data=f.proposal_data()),
         _("Proposta aggiornata."),
     ),
@@ -101,22 +128,30 @@ def proposal_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         raise Http404
     proposal = get_proposal_for_user(request.user, pk)
     if not _allowed(spec, proposal, request.user):
-        messages.error(request, _("Questa azione non è disponibile per te su questa proposta in questo momento."))
+        messages.error(
+            request, _("Questa azione non è disponibile per te su questa proposta in questo momento.")
+        )
         return redirect("cases:detail", pk=proposal.case_id)
-    audit_record(actor=request.user, action="cases.case.viewed", obj=proposal.case, case_id=proposal.case_id,
-                 data={"page": f"proposal.{action}", "proposal": proposal.pk})
+    audit_record(
+        actor=request.user,
+        action="cases.case.viewed",
+        obj=proposal.case,
+        case_id=proposal.case_id,
+        data={"page": f"proposal.{action}", "proposal": proposal.pk},
+    )
     form = spec.form(proposal, request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            spec.run(proposal, request.user, form)
-        except ValidationError as exc:
-            form.apply_errors(exc)
-        except TransitionError as exc:
-            messages.error(request, exc.message)
-            return redirect("cases:detail", pk=proposal.case_id)
-        else:
-            messages.success(request, spec.success)
-            return redirect("cases:detail", pk=proposal.case_id)
-    return render(request, "services/proposal_action.html", {
-        "proposal": proposal, "case": proposal.case, "form": form, "title": spec.title,
-    })
+    if (
+        form_submitted(request, form, lambda: spec.run(proposal, request.user, form), success=spec.success)
+        is not None
+    ):
+        return redirect("cases:detail", pk=proposal.case_id)
+    return render(
+        request,
+        "services/proposal_action.html",
+        {
+            "proposal": proposal,
+            "case": proposal.case,
+            "form": form,
+            "title": spec.title,
+        },
+    )

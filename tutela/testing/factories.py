@@ -23,8 +23,14 @@ def _builder(demo: DemoTerritory) -> DemoCases:
     return _builders[key]
 
 
-def referred_case(demo: DemoTerritory, *, channel: str = "indirect", residence: str = "Prato", days_ago: int = 1,
-                  sender: str = "school") -> Case:
+def referred_case(
+    demo: DemoTerritory,
+    *,
+    channel: str = "indirect",
+    residence: str = "Prato",
+    days_ago: int = 1,
+    sender: str = "school",
+) -> Case:
     b = _builder(demo)
     if channel == "direct":
         return b.direct(days_ago=days_ago, residence=residence)
@@ -48,7 +54,9 @@ def proposal_in(demo: DemoTerritory, outcome: str) -> ServiceProposal:
     b = _builder(demo)
     before = set(ServiceProposal.objects.values_list("pk", flat=True))
     b.proposal_to(outcome)
-    created = ServiceProposal.objects.exclude(pk__in=before).select_related("case__child", "case__territory").get()
+    created = (
+        ServiceProposal.objects.exclude(pk__in=before).select_related("case__child", "case__territory").get()
+    )
     return created
 
 

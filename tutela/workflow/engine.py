@@ -28,7 +28,9 @@ class Transition:
     name: str
     label: str | Promise
     source: tuple[str, ...]
-    target: str | None  # None: the state stays as it is (an act recorded on the object, e.g. an acknowledgement)
+    target: (
+        str | None
+    )  # None: the state stays as it is (an act recorded on the object, e.g. an acknowledgement)
     capability: str
     past: str
     guard: Guard | None = None

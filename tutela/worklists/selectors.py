@@ -42,7 +42,9 @@ def _case_section(key: str, title: Any, cases: QuerySet[Case], hint: Any = "") -
 
 
 def _proposal_section(key: str, title: Any, proposals: QuerySet[ServiceProposal], hint: Any = "") -> Section:
-    rows = proposals.select_related("case__child", "case__lead_social_worker", "service_type").order_by("submitted_at", "created_at")
+    rows = proposals.select_related("case__child", "case__lead_social_worker", "service_type").order_by(
+        "submitted_at", "created_at"
+    )
     return Section(key, str(title), "proposals", proposals.count(), list(rows[:ROWS]), str(hint))
 
 
@@ -57,48 +59,113 @@ def worklist_sections(user: Any) -> list[Section]:
     sections: list[Section] = []
     if Role.PROTOCOL_OFFICER in roles:
         today = timezone.localdate()
-        entries = ProtocolEntry.objects.filter(
-            register__organisation__in=organisations_with(user, Cap.REFERRAL_REGISTER_INDIRECT),
-            registered_at__date=today,
-            direction=ProtocolEntry.Direction.INCOMING,
-        ).select_related("correspondent_organisation").order_by("-number")
-        sections.append(Section("registered_today", str(_("Registrate oggi")), "entries", entries.count(),
-                                list(entries[:ROWS]), str(_("Segnalazioni protocollate e smistate oggi."))))
+        entries = (
+            ProtocolEntry.objects.filter(
+                register__organisation__in=organisations_with(user, Cap.REFERRAL_REGISTER_INDIRECT),
+                registered_at__date=today,
+                direction=ProtocolEntry.Direction.INCOMING,
+            )
+            .select_related("correspondent_organisation")
+            .order_by("-number")
+        )
+        sections.append(
+            Section(
+                "registered_today",
+                str(_("Registrate oggi")),
+                "entries",
+                entries.count(),
+                list(entries[:ROWS]),
+                str(_("Segnalazioni protocollate e smistate oggi.")),
+            )
+        )
     if Role.FRONT_OFFICE in roles:
-        sections.append(_case_section("to_assign_direct", _("Istanze da assegnare"),
-                                      visible.filter(state=CaseState.REFERRED, channel=Channel.DIRECT)))
+        sections.append(
+            _case_section(
+                "to_assign_direct",
+                _("Istanze da assegnare"),
+                visible.filter(state=CaseState.REFERRED, channel=Channel.DIRECT),
+            )
+        )
     if Role.COORDINATOR in roles:
-        sections.append(_case_section("to_assign_indirect", _("Segnalazioni da assegnare"),
-                                      visible.filter(state=CaseState.REFERRED, channel=Channel.INDIRECT)))
-        sections.append(_proposal_section("to_evaluate", _("Proposte da valutare"),
-                                          _proposals_visible_to(user).filter(state=ProposalState.SUBMITTED)))
-        sections.append(_case_section("closures", _("Chiusure da confermare"), visible.filter(state=CaseState.CLOSING)))
+        sections.append(
+            _case_section(
+                "to_assign_indirect",
+                _("Segnalazioni da assegnare"),
+                visible.filter(state=CaseState.REFERRED, channel=Channel.INDIRECT),
+            )
+        )
+        sections.append(
+            _proposal_section(
+                "to_evaluate",
+                _("Proposte da valutare"),
+                _proposals_visible_to(user).filter(state=ProposalState.SUBMITTED),
+            )
+        )
+        sections.append(
+            _case_section("closures", _("Chiusure da confermare"), visible.filter(state=CaseState.CLOSING))
+        )
     if Role.SOCIAL_WORKER in roles:
         mine = visible.filter(lead_social_worker=user)
         sections.append(_case_section("to_assess", _("Da valutare"), mine.filter(state=CaseState.ASSESSMENT)))
         own_proposals = ServiceProposal.objects.filter(case__in=mine)
-        sections.append(_proposal_section("drafts", _("Proposte da completare o inviare"),
-                                          own_proposals.filter(state=ProposalState.DRAFT)))
-        sections.append(_proposal_section(
-            "to_acknowledge", _("Esiti da acquisire"),
-            own_proposals.filter(state__in=[ProposalState.AUTHORISED, ProposalState.DENIED],
-                                 outcome_acknowledged_at__isnull=True)))
+        sections.append(
+            _proposal_section(
+                "drafts",
+                _("Proposte da completare o inviare"),
+                own_proposals.filter(state=ProposalState.DRAFT),
+            )
+        )
+        sections.append(
+            _proposal_section(
+                "to_acknowledge",
+                _("Esiti da acquisire"),
+                own_proposals.filter(
+                    state__in=[ProposalState.AUTHORISED, ProposalState.DENIED],
+                    outcome_acknowledged_at__isnull=True,
+                ),
+            )
+        )
         sections.append(_case_section("in_care", _("In carico"), mine.filter(state=CaseState.IN_CARE)))
     if Role.ADMIN_OFFICER in roles:
         proposals = _proposals_visible_to(user)
-        sections.append(_proposal_section("to_review", _("Istruttorie da avviare"),
-                                          proposals.filter(state=ProposalState.APPROVED)))
-        sections.append(_proposal_section("under_review", _("Istruttorie in corso"),
-                                          proposals.filter(state=ProposalState.UNDER_REVIEW)))
+        sections.append(
+            _proposal_section(
+                "to_review", _("Istruttorie da avviare"), proposals.filter(state=ProposalState.APPROVED)
+            )
+        )
+        sections.append(
+            _proposal_section(
+                "under_review", _("Istruttorie in corso"), proposals.filter(state=ProposalState.UNDER_REVIEW)
+            )
+        )
     if Role.MANAGING_BODY in roles or Role.MANAGER in roles:
-        sections.append(_case_section("new_cases", _("Nuovi casi del territorio"), visible.filter(state=CaseState.REFERRED)))
+        sections.append(
+            _case_section(
+                "new_cases", _("Nuovi casi del territorio"), visible.filter(state=CaseState.REFERRED)
+            )
+        )
         overdue = visible.filter(deadlines__in=Deadline.objects.overdue(timezone.now())).distinct()
         sections.append(_case_section("overdue", _("Prese in carico oltre il termine"), overdue))
     if Role.MUNICIPALITY_OFFICER in roles:
-        sections.append(_case_section("residents", _("Pratiche aperte dei residenti"), visible.exclude(state=CaseState.CLOSED)))
-        interventions = Intervention.objects.filter(case__in=visible).select_related("case__child", "service_type", "paying_municipality")
-        sections.append(Section("interventions", str(_("Interventi autorizzati")), "interventions", interventions.count(),
-                                list(interventions.order_by("-created_at")[:ROWS])))
+        sections.append(
+            _case_section(
+                "residents", _("Pratiche aperte dei residenti"), visible.exclude(state=CaseState.CLOSED)
+            )
+        )
+        interventions = Intervention.objects.filter(case__in=visible).select_related(
+            "case__child", "service_type", "paying_municipality"
+        )
+        sections.append(
+            Section(
+                "interventions",
+                str(_("Interventi autorizzati")),
+                "interventions",
+                interventions.count(),
+                list(interventions.order_by("-created_at")[:ROWS]),
+            )
+        )
     if roles & {Role.EDUCATOR, Role.HEALTH_PROFESSIONAL}:
-        sections.append(_case_section("involved", _("Casi in cui sei coinvolto"), visible.exclude(state=CaseState.CLOSED)))
+        sections.append(
+            _case_section("involved", _("Casi in cui sei coinvolto"), visible.exclude(state=CaseState.CLOSED))
+        )
     return sections

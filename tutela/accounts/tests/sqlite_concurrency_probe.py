@@ -32,10 +32,16 @@ def main() -> None:
     )
     with connection.cursor() as cursor:
         journal_mode = cursor.execute("PRAGMA journal_mode").fetchone()[0]
-    print(json.dumps({
-        "errors": errors, "numbers": numbers, "journal_mode": journal_mode,
-        "transaction_mode": connection.settings_dict["OPTIONS"].get("transaction_mode"),
-    }))
+    print(
+        json.dumps(
+            {
+                "errors": errors,
+                "numbers": numbers,
+                "journal_mode": journal_mode,
+                "transaction_mode": connection.settings_dict["OPTIONS"].get("transaction_mode"),
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -31,12 +31,20 @@ pytestmark = pytest.mark.skipif(connection.vendor != "sqlite", reason="the SQLit
 
 def test_protocol_numbers_stay_gapless_under_concurrent_registrations_on_sqlite(tmp_path: Path) -> None:
     env = {
-        **os.environ, "TUTELA_TESTING": "true", "TUTELA_SQLITE_PATH": str(tmp_path / "threads.sqlite3"),
-        "TUTELA_MEDIA_ROOT": str(tmp_path / "media"), "DATABASE_URL": "",
+        **os.environ,
+        "TUTELA_TESTING": "true",
+        "TUTELA_SQLITE_PATH": str(tmp_path / "threads.sqlite3"),
+        "TUTELA_MEDIA_ROOT": str(tmp_path / "media"),
+        "DATABASE_URL": "",
     }
     done = subprocess.run(
         [sys.executable, "-m", "tutela.accounts.tests.sqlite_concurrency_probe"],
-        cwd=settings.BASE_DIR, env=env, capture_output=True, text=True, timeout=240, check=False,
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=240,
+        check=False,
     )
     assert done.returncode == 0, done.stderr[-3000:]
     result = json.loads(done.stdout.strip().splitlines()[-1])

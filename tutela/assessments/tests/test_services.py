@@ -16,6 +16,7 @@ from tutela.reference.models import Code, CodeList
 from tutela.services.models import ProposalState, ServiceProposal, ServiceType
 from tutela.services.services import ProposalData, proposal_submit, proposal_update_draft
 from tutela.testing import factories
+from tutela.testing.asserts import assert_refused
 from tutela.workflow import TransitionError
 
 NOT_LEAD = "Solo l'assistente sociale referente del caso può compiere questa azione."
@@ -35,16 +36,7 @@ def _snapshot(case: Case) -> tuple:
 
 
 def _refused(call, case: Case, message: str, error: type[Exception] = TransitionError) -> None:
-    before = _snapshot(case)
-    with pytest.raises(error) as excinfo:
-        call()
-    text = (
-        excinfo.value.message
-        if isinstance(excinfo.value, TransitionError)
-        else " ".join(excinfo.value.messages)
-    )
-    assert text == message
-    assert _snapshot(case) == before
+    assert_refused(call, lambda: _snapshot(case), message, error)
 
 
 def _assessment() -> AssessmentData:

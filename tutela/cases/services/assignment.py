@@ -14,7 +14,9 @@ from tutela.workflow import TransitionError
 
 
 def social_worker_check(*, social_worker: Any, territory_id: int) -> None:
-    if not any(g.role == Role.SOCIAL_WORKER and g.territory_id == territory_id for g in grants_of(social_worker)):
+    if not any(
+        g.role == Role.SOCIAL_WORKER and g.territory_id == territory_id for g in grants_of(social_worker)
+    ):
         raise TransitionError(_("La persona scelta non è un'assistente sociale di questo territorio."))
 
 
@@ -32,7 +34,11 @@ def case_assign(*, case: Case, actor: Any, social_worker: Any, note: str = "") -
 
     name = "assign_direct" if case.channel == Channel.DIRECT else "assign_indirect"
     return CASE_WORKFLOW.apply(
-        case, name, actor=actor, effect=effect, note=note,
+        case,
+        name,
+        actor=actor,
+        effect=effect,
+        note=note,
         description=_("Pratica assegnata all'assistente sociale %(name)s")
         % {"name": social_worker.get_full_name() or social_worker.username},
     )

@@ -21,7 +21,9 @@ def _next_code(territory: Territory, year: int) -> str:
     return f"{prefix}{number:05d}"
 
 
-def case_open_or_attach(*, child: Person, territory: Territory, channel: str, actor: Any) -> tuple[Case, bool]:
+def case_open_or_attach(
+    *, child: Person, territory: Territory, channel: str, actor: Any
+) -> tuple[Case, bool]:
     """The child's open case in the territory, or a new one in REFERRED: one open file per child."""
     with transaction.atomic():
         # The territory row lock serialises case numbering and the one-open-file check.
@@ -40,7 +42,10 @@ def case_open_or_attach(*, child: Person, territory: Territory, channel: str, ac
             paying_municipality=child.residence_municipality,
         )
         case_event_record(
-            case=case, actor=actor, code="cases.case.opened", description=_("Pratica aperta"),
+            case=case,
+            actor=actor,
+            code="cases.case.opened",
+            description=_("Pratica aperta"),
             to_state=CaseState.REFERRED,
         )
         audit_record(actor=actor, action="cases.case.opened", obj=case, case_id=case.pk)

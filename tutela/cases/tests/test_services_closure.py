@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
@@ -21,6 +20,7 @@ from tutela.intake.services import ReferralData, referral_register_indirect
 from tutela.people.services import PersonData
 from tutela.reference.models import Code, CodeList
 from tutela.testing import factories
+from tutela.testing.asserts import assert_refused
 from tutela.workflow import TransitionError
 
 NOT_LEAD = "Solo l'assistente sociale referente del caso può compiere questa azione."
@@ -43,16 +43,7 @@ def _snapshot(case: Case) -> tuple:
 
 
 def _refused(call, case: Case, message: str, error: type[Exception] = TransitionError) -> None:
-    before = _snapshot(case)
-    with pytest.raises(error) as excinfo:
-        call()
-    text = (
-        excinfo.value.message
-        if isinstance(excinfo.value, TransitionError)
-        else " ".join(excinfo.value.messages)
-    )
-    assert text == message
-    assert _snapshot(case) == before
+    assert_refused(call, lambda: _snapshot(case), message, error)
 
 
 def _assert_recorded(case: Case, *, name: str, action: str, actor, from_state: str, to_state: str) -> None:

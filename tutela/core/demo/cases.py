@@ -36,13 +36,85 @@ from tutela.services.services import (
     review_start,
 )
 
-SURNAMES = ["Rossi", "Bianchi", "Esposito", "Conti", "Galli", "Ferrari", "Marino", "Greco", "Bruno", "Gallo",
-            "Costa", "Fontana", "Caruso", "Mancini", "Lombardi", "Moretti", "Barbieri", "Rinaldi", "Colombo",
-            "Santoro", "Fabbri", "Marchetti", "Pellegrini", "Vitale", "Serra", "Leone", "Guerra", "Chen", "Hu",
-            "Kaur", "Hoxha", "Popescu", "Diallo", "Ahmed", "Sarti", "Cecchi", "Niccolai", "Bartoli", "Landini", "Bacci"]
-GIRLS = ["Sofia", "Giulia", "Aurora", "Alice", "Ginevra", "Emma", "Giorgia", "Beatrice", "Martina", "Chiara", "Mei", "Amina"]
-BOYS = ["Leonardo", "Francesco", "Alessandro", "Lorenzo", "Mattia", "Tommaso", "Gabriele", "Riccardo", "Andrea", "Edoardo", "Wei", "Omar"]
-SOURCES = {"court_tm": "11", "court_to": "10", "school": "13", "school2": "13", "police": "5", "carabinieri": "5", "consultorio": "3"}
+SURNAMES = [
+    "Rossi",
+    "Bianchi",
+    "Esposito",
+    "Conti",
+    "Galli",
+    "Ferrari",
+    "Marino",
+    "Greco",
+    "Bruno",
+    "Gallo",
+    "Costa",
+    "Fontana",
+    "Caruso",
+    "Mancini",
+    "Lombardi",
+    "Moretti",
+    "Barbieri",
+    "Rinaldi",
+    "Colombo",
+    "Santoro",
+    "Fabbri",
+    "Marchetti",
+    "Pellegrini",
+    "Vitale",
+    "Serra",
+    "Leone",
+    "Guerra",
+    "Chen",
+    "Hu",
+    "Kaur",
+    "Hoxha",
+    "Popescu",
+    "Diallo",
+    "Ahmed",
+    "Sarti",
+    "Cecchi",
+    "Niccolai",
+    "Bartoli",
+    "Landini",
+    "Bacci",
+]
+GIRLS = [
+    "Sofia",
+    "Giulia",
+    "Aurora",
+    "Alice",
+    "Ginevra",
+    "Emma",
+    "Giorgia",
+    "Beatrice",
+    "Martina",
+    "Chiara",
+    "Mei",
+    "Amina",
+]
+BOYS = [
+    "Leonardo",
+    "Francesco",
+    "Alessandro",
+    "Lorenzo",
+    "Mattia",
+    "Tommaso",
+    "Gabriele",
+    "Riccardo",
+    "Andrea",
+    "Edoardo",
+    "Wei",
+    "Omar",
+]
+SOURCES = {
+    "court_tm": "11",
+    "court_to": "10",
+    "school": "13",
+    "school2": "13",
+    "police": "5",
+    "carabinieri": "5",
+    "consultorio": "3",
+}
 
 
 class DemoCases:
@@ -65,62 +137,117 @@ class DemoCases:
         given = self.rng.choice(GIRLS if sex == "F" else BOYS)
         birth = self.today - dt.timedelta(days=self.rng.randint(365, 17 * 365))
         place = self.demo.municipalities["Prato"]
-        fiscal_code = codicefiscale.encode(lastname=surname, firstname=given, gender=sex,  # type: ignore[arg-type]
-                                           birthdate=birth.strftime("%d/%m/%Y"), birthplace="G999")
-        return PersonData(surname=surname, given_name=given, birth_date=birth, fiscal_code=fiscal_code, sex=sex,
-                          birth_place=place, citizenship="Italiana",
-                          residence_municipality=self.demo.municipalities[residence],
-                          residence_address=f"Via {self.rng.choice(['Roma', 'Garibaldi', 'Pistoiese', 'Firenze', 'Bologna'])} {self.rng.randint(1, 200)}")
+        fiscal_code = codicefiscale.encode(
+            lastname=surname,
+            firstname=given,
+            gender=sex,  # type: ignore[arg-type]
+            birthdate=birth.strftime("%d/%m/%Y"),
+            birthplace="G999",
+        )
+        return PersonData(
+            surname=surname,
+            given_name=given,
+            birth_date=birth,
+            fiscal_code=fiscal_code,
+            sex=sex,
+            birth_place=place,
+            citizenship="Italiana",
+            residence_municipality=self.demo.municipalities[residence],
+            residence_address=f"Via {self.rng.choice(['Roma', 'Garibaldi', 'Pistoiese', 'Firenze', 'Bologna'])} {self.rng.randint(1, 200)}",
+        )
 
     def indirect(self, *, days_ago: int, sender: str = "school", residence: str = "Prato") -> Case:
         org = self.demo.organisations[sender]
         data = ReferralData(
-            source=self.code(CodeList.REFERRAL_SOURCE, SOURCES[sender]), received_on=self.today - dt.timedelta(days=days_ago),
-            subject="Segnalazione di situazione di pregiudizio per un minore", sender_organisation=org,
+            source=self.code(CodeList.REFERRAL_SOURCE, SOURCES[sender]),
+            received_on=self.today - dt.timedelta(days=days_ago),
+            subject="Segnalazione di situazione di pregiudizio per un minore",
+            sender_organisation=org,
             narrative="Il minore presenta assenze ripetute e segni di trascuratezza riferiti dagli insegnanti.",
             sender_reference=f"prot. {self.rng.randint(1000, 9999)} del {(self.today - dt.timedelta(days=days_ago + 1)):%d/%m/%Y}",
         )
-        referral = referral_register_indirect(actor=self.users["protocollo"], protocol_office=self.demo.organisations["protocol_office"],
-                                              data=data, child_data=self.child(residence))
+        referral = referral_register_indirect(
+            actor=self.users["protocollo"],
+            protocol_office=self.demo.organisations["protocol_office"],
+            data=data,
+            child_data=self.child(residence),
+        )
         return referral.case
 
     def direct(self, *, days_ago: int, residence: str = "Prato") -> Case:
         desk_user = "segretariato.montemurlo" if residence == "Montemurlo" else "segretariato"
         desk = self.demo.organisations["desk_montemurlo" if residence == "Montemurlo" else "pass_prato"]
         data = ReferralData(
-            source=self.code(CodeList.REFERRAL_SOURCE, "8"), received_on=self.today - dt.timedelta(days=days_ago),
-            subject="Richiesta di sostegno alla genitorialità", applicant_name="Genitore richiedente",
-            applicant_relationship="madre", narrative="La madre chiede aiuto nella gestione educativa del figlio.",
+            source=self.code(CodeList.REFERRAL_SOURCE, "8"),
+            received_on=self.today - dt.timedelta(days=days_ago),
+            subject="Richiesta di sostegno alla genitorialità",
+            applicant_name="Genitore richiedente",
+            applicant_relationship="madre",
+            narrative="La madre chiede aiuto nella gestione educativa del figlio.",
         )
-        return referral_record_direct(actor=self.users[desk_user], desk=desk, data=data, child_data=self.child(residence)).case
+        return referral_record_direct(
+            actor=self.users[desk_user], desk=desk, data=data, child_data=self.child(residence)
+        ).case
 
     def assigned(self, case: Case, worker: str = "assistente") -> Case:
         residence = case.child.residence_municipality
         montemurlo = residence is not None and residence.name == "Montemurlo"
-        assigner = "coordinatore" if case.channel == "indirect" else (
-            "segretariato.montemurlo" if montemurlo else "segretariato")
+        assigner = (
+            "coordinatore"
+            if case.channel == "indirect"
+            else ("segretariato.montemurlo" if montemurlo else "segretariato")
+        )
         case = case_assign(case=case, actor=self.users[assigner], social_worker=self.users[worker])
-        journal_entry_add(case=case, actor=self.users[worker], kind="interview", occurred_on=self.today,
-                          text="Primo colloquio con il nucleo familiare presso la sede del servizio.")
+        journal_entry_add(
+            case=case,
+            actor=self.users[worker],
+            kind="interview",
+            occurred_on=self.today,
+            text="Primo colloquio con il nucleo familiare presso la sede del servizio.",
+        )
         return case
 
     def in_care(self, case: Case, service: str | None, worker: str = "assistente") -> ServiceProposal | None:
         kind = "with_outcome" if service else "professional"
-        proposal = ProposalData(service_type=self.services[service], motivation="Necessario un sostegno educativo strutturato.",
-                                hours_per_week=Decimal("6"), duration_months=12, proposed_start=self.today + dt.timedelta(days=20)) if service else None
+        proposal = (
+            ProposalData(
+                service_type=self.services[service],
+                motivation="Necessario un sostegno educativo strutturato.",
+                hours_per_week=Decimal("6"),
+                duration_months=12,
+                proposed_start=self.today + dt.timedelta(days=20),
+            )
+            if service
+            else None
+        )
         social_report_file(
-            case=case, actor=self.users[worker],
-            assessment=AssessmentData(summary="Sussistono i presupposti per la presa in carico.",
-                                      child_problem=self.code(CodeList.CHILD_PROBLEM, "2"),
-                                      family_problem=self.code(CodeList.FAMILY_PROBLEM, "2")),
-            report=ReportData(kind=kind, facts="Visita domiciliare e colloqui con la scuola.",
-                              evaluations="Fragilità genitoriale con risorse attivabili.",
-                              statements="La madre riferisce difficoltà nella gestione quotidiana."),
+            case=case,
+            actor=self.users[worker],
+            assessment=AssessmentData(
+                summary="Sussistono i presupposti per la presa in carico.",
+                child_problem=self.code(CodeList.CHILD_PROBLEM, "2"),
+                family_problem=self.code(CodeList.FAMILY_PROBLEM, "2"),
+            ),
+            report=ReportData(
+                kind=kind,
+                facts="Visita domiciliare e colloqui con la scuola.",
+                evaluations="Fragilità genitoriale con risorse attivabili.",
+                statements="La madre riferisce difficoltà nella gestione quotidiana.",
+            ),
             proposal=proposal,
         )
-        relationship_add(child=case.child, relative_data=PersonData(surname=case.child.surname, given_name="Maria",
-                         birth_date=self.today - dt.timedelta(days=365 * 38)), kind="mother", cohabiting=True,
-                         actor=self.users[worker], case=case)
+        relationship_add(
+            child=case.child,
+            relative_data=PersonData(
+                surname=case.child.surname,
+                given_name="Maria",
+                birth_date=self.today - dt.timedelta(days=365 * 38),
+            ),
+            kind="mother",
+            cohabiting=True,
+            actor=self.users[worker],
+            case=case,
+        )
         return ServiceProposal.objects.filter(case=case).order_by("-pk").first()
 
     def assessment(self, *, days_ago: int, worker: str) -> Case:
@@ -132,22 +259,59 @@ class DemoCases:
     def build(self) -> int:
         u = self.users
         steps: list[Callable[[], Any]] = []
-        for days, sender in [(2, "school"), (4, "police"), (15, "court_tm"), (21, "school2"), (1, "consultorio"), (12, "carabinieri")]:
+        for days, sender in [
+            (2, "school"),
+            (4, "police"),
+            (15, "court_tm"),
+            (21, "school2"),
+            (1, "consultorio"),
+            (12, "carabinieri"),
+        ]:
             steps.append(partial(self.indirect, days_ago=days, sender=sender))
         for days, residence in [(3, "Prato"), (14, "Prato"), (5, "Montemurlo")]:
             steps.append(partial(self.direct, days_ago=days, residence=residence))
         for i in range(6):
-            steps.append(partial(self.assessment, days_ago=8 + i, worker="assistente" if i % 2 else "assistente2"))
+            steps.append(
+                partial(self.assessment, days_ago=8 + i, worker="assistente" if i % 2 else "assistente2")
+            )
         for i in range(4):
+
             def no_grounds(i: int = i) -> None:
                 case = self.assigned(self.direct(days_ago=20 + i), "assistente")
-                case_close_no_grounds(case=case, actor=u["assistente"], assessment=AssessmentData(
-                    summary="Non emergono elementi di pregiudizio: orientata ai servizi educativi del territorio."))
+                case_close_no_grounds(
+                    case=case,
+                    actor=u["assistente"],
+                    assessment=AssessmentData(
+                        summary="Non emergono elementi di pregiudizio: orientata ai servizi educativi del territorio."
+                    ),
+                )
+
             steps.append(no_grounds)
         for i in range(6):
-            steps.append(partial(self.professional_only, days_ago=30 + i, worker="assistente" if i % 2 == 0 else "assistente2"))
-        for outcome in ["draft", "returned", "submitted", "submitted", "submitted", "approved", "approved", "review",
-                        "review", "authorised", "authorised_montemurlo", "acknowledged", "denied", "rejected", "draft"]:
+            steps.append(
+                partial(
+                    self.professional_only,
+                    days_ago=30 + i,
+                    worker="assistente" if i % 2 == 0 else "assistente2",
+                )
+            )
+        for outcome in [
+            "draft",
+            "returned",
+            "submitted",
+            "submitted",
+            "submitted",
+            "approved",
+            "approved",
+            "review",
+            "review",
+            "authorised",
+            "authorised_montemurlo",
+            "acknowledged",
+            "denied",
+            "rejected",
+            "draft",
+        ]:
             steps.append(partial(self.proposal_to, outcome))
         steps.append(self.closing)
         steps.append(self.closed)
@@ -159,17 +323,27 @@ class DemoCases:
         u = self.users
         residence = "Montemurlo" if outcome == "authorised_montemurlo" else "Prato"
         service = self.rng.choice(["FM-A11", "FM-A08", "FM-A04", "FM-R02"])
-        case = self.assigned(self.indirect(days_ago=40, sender=self.rng.choice(["school", "court_tm", "police"]), residence=residence))
+        case = self.assigned(
+            self.indirect(
+                days_ago=40, sender=self.rng.choice(["school", "court_tm", "police"]), residence=residence
+            )
+        )
         proposal = self.in_care(case, service)
         assert proposal is not None
         if outcome == "draft":
             return
         proposal_submit(proposal=proposal, actor=u["assistente"])
         if outcome == "returned":
-            proposal_return(proposal=proposal, actor=u["coordinatore"], reason="Specificare gli obiettivi e la durata.")
+            proposal_return(
+                proposal=proposal, actor=u["coordinatore"], reason="Specificare gli obiettivi e la durata."
+            )
             return
         if outcome == "rejected":
-            proposal_reject(proposal=proposal, actor=u["coordinatore"], reason="Intervento non appropriato: proseguire con il solo servizio sociale.")
+            proposal_reject(
+                proposal=proposal,
+                actor=u["coordinatore"],
+                reason="Intervento non appropriato: proseguire con il solo servizio sociale.",
+            )
             return
         if outcome == "submitted":
             return
@@ -180,25 +354,46 @@ class DemoCases:
         if outcome == "review":
             return
         if outcome == "denied":
-            review_deny(proposal=proposal, actor=u["amministrativo"], reason="Copertura di bilancio insufficiente nell'esercizio.")
+            review_deny(
+                proposal=proposal,
+                actor=u["amministrativo"],
+                reason="Copertura di bilancio insufficiente nell'esercizio.",
+            )
             return
-        review_authorise(proposal=proposal, actor=u["amministrativo"], data=AuthorisationData(
-            act_number=f"{self.rng.randint(100, 2500)}/{self.today.year}", act_date=self.today,
-            cost_estimate=Decimal("7800.00"), paying_municipality=self.demo.municipalities[residence]))
+        review_authorise(
+            proposal=proposal,
+            actor=u["amministrativo"],
+            data=AuthorisationData(
+                act_number=f"{self.rng.randint(100, 2500)}/{self.today.year}",
+                act_date=self.today,
+                cost_estimate=Decimal("7800.00"),
+                paying_municipality=self.demo.municipalities[residence],
+            ),
+        )
         if outcome == "acknowledged":
             proposal_acknowledge_outcome(proposal=proposal, actor=u["assistente"])
             case_member_add(case=case, actor=u["assistente"], user=u["educatore"], role_label="Educatore ADM")
-            case_member_add(case=case, actor=u["coordinatore"], user=u["psicologa"], role_label="Psicologa consultorio")
+            case_member_add(
+                case=case, actor=u["coordinatore"], user=u["psicologa"], role_label="Psicologa consultorio"
+            )
 
     def closing(self) -> None:
         case = self.assigned(self.indirect(days_ago=200, sender="court_to"))
         self.in_care(case, None)
-        case_request_closure(case=case, actor=self.users["assistente"], reason=self.code(CodeList.CLOSURE_REASON, "4"),
-                             note="Obiettivi raggiunti, la famiglia è autonoma.")
+        case_request_closure(
+            case=case,
+            actor=self.users["assistente"],
+            reason=self.code(CodeList.CLOSURE_REASON, "4"),
+            note="Obiettivi raggiunti, la famiglia è autonoma.",
+        )
 
     def closed(self) -> None:
         case = self.assigned(self.indirect(days_ago=300, sender="school"))
         self.in_care(case, None)
-        case = case_request_closure(case=case, actor=self.users["assistente"], reason=self.code(CodeList.CLOSURE_REASON, "3"),
-                                    note="Raggiunta la maggiore età.")
+        case = case_request_closure(
+            case=case,
+            actor=self.users["assistente"],
+            reason=self.code(CodeList.CLOSURE_REASON, "3"),
+            note="Raggiunta la maggiore età.",
+        )
         case_confirm_closure(case=case, actor=self.users["coordinatore"])

@@ -2,8 +2,20 @@ from tutela.testing import factories
 
 
 def test_demo_territory_has_every_persona(demo):
-    assert {"protocollo", "segretariato", "coordinatore", "assistente", "assistente2", "amministrativo", "sds",
-            "comune", "educatore", "dirigente", "dpo", "admin"} <= set(demo.users)
+    assert {
+        "protocollo",
+        "segretariato",
+        "coordinatore",
+        "assistente",
+        "assistente2",
+        "amministrativo",
+        "sds",
+        "comune",
+        "educatore",
+        "dirigente",
+        "dpo",
+        "admin",
+    } <= set(demo.users)
 
 
 def test_factories_reach_their_states(demo):

@@ -221,7 +221,8 @@ def test_relationship_add_resolves_the_relative_and_refuses_duplicates(demo, soc
 
 def test_birth_date_and_sex_come_from_the_codice_fiscale_when_not_typed(demo):
     person, created = person_resolve(
-        data=PersonData(surname="Conti", given_name="Luca", fiscal_code=_cf()), actor=demo.users["protocollo"],
+        data=PersonData(surname="Conti", given_name="Luca", fiscal_code=_cf()),
+        actor=demo.users["protocollo"],
         minor=True,
     )
     assert created
@@ -233,7 +234,8 @@ def test_an_adult_is_refused_as_the_child_even_with_only_the_codice_fiscale(demo
     with pytest.raises(ValidationError) as excinfo:
         person_resolve(
             data=PersonData(surname="Conti", given_name="Luca", fiscal_code=_cf(birth=adult)),
-            actor=demo.users["protocollo"], minor=True,
+            actor=demo.users["protocollo"],
+            minor=True,
         )
     assert excinfo.value.message_dict["birth_date"] == ["La persona segnalata deve essere minorenne."]
     assert not Person.objects.filter(surname="Conti", birth_date=adult).exists()

@@ -210,7 +210,9 @@ def test_an_annulment_cannot_be_rewritten_even_by_sql(demo):
     from django.db import DatabaseError, transaction
 
     entry = _register(demo)
-    protocol_entry_annul(entry=entry, actor=demo.users["protocollo"], reason="Errata registrazione, aut. n. 5")
+    protocol_entry_annul(
+        entry=entry, actor=demo.users["protocollo"], reason="Errata registrazione, aut. n. 5"
+    )
     with pytest.raises(DatabaseError), transaction.atomic():
         ProtocolEntry.objects.filter(pk=entry.pk).update(annulment_reason="Altro motivo")
     assert ProtocolEntry.objects.get(pk=entry.pk).annulment_reason == "Errata registrazione, aut. n. 5"

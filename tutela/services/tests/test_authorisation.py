@@ -99,7 +99,9 @@ def test_a_paying_comune_other_than_the_lead_one_is_notified(
     assert hashlib.sha256(attachment[1]).hexdigest() == entry.document_sha256
 
 
-def test_a_paying_comune_with_no_office_on_record_gets_a_flagged_letter(demo, admin_officer, django_capture_on_commit_callbacks):
+def test_a_paying_comune_with_no_office_on_record_gets_a_flagged_letter(
+    demo, admin_officer, django_capture_on_commit_callbacks
+):
     from decimal import Decimal
 
     from django.utils import timezone
@@ -112,9 +114,16 @@ def test_a_paying_comune_with_no_office_on_record_gets_a_flagged_letter(demo, ad
     proposal = factories.proposal_in(demo, "review")
     firenze = Municipality.objects.get(name="Firenze")
     with django_capture_on_commit_callbacks(execute=True):
-        review_authorise(proposal=proposal, actor=admin_officer, data=AuthorisationData(
-            act_number="9/2026", act_date=timezone.localdate(), cost_estimate=Decimal("100"),
-            paying_municipality=firenze))
+        review_authorise(
+            proposal=proposal,
+            actor=admin_officer,
+            data=AuthorisationData(
+                act_number="9/2026",
+                act_date=timezone.localdate(),
+                cost_estimate=Decimal("100"),
+                paying_municipality=firenze,
+            ),
+        )
     notice = Communication.objects.get(case=proposal.case, kind=Communication.Kind.MUNICIPALITY_NOTICE)
     assert notice.recipient_municipality == firenze
     assert notice.protocol_entry is not None and notice.protocol_entry.correspondents == "Comune di Firenze"

@@ -27,6 +27,7 @@ from tutela.services.services import (
 )
 from tutela.services.workflow import PROPOSAL_WORKFLOW
 from tutela.testing import factories
+from tutela.testing.asserts import assert_refused
 from tutela.workflow import TransitionError
 
 ROLE_REFUSED = "Il tuo ruolo non consente l'azione «{}»."
@@ -60,16 +61,7 @@ def _assert_recorded(
 
 
 def _refused(call, proposal: ServiceProposal, message: str, error: type[Exception] = TransitionError) -> None:
-    before = _snapshot(proposal)
-    with pytest.raises(error) as excinfo:
-        call()
-    text = (
-        excinfo.value.message
-        if isinstance(excinfo.value, TransitionError)
-        else " ".join(excinfo.value.messages)
-    )
-    assert text == message
-    assert _snapshot(proposal) == before
+    assert_refused(call, lambda: _snapshot(proposal), message, error)
 
 
 @pytest.fixture
@@ -458,7 +450,9 @@ def test_unknown_transition_is_refused(draft, social_worker):
 def test_a_proposal_of_a_closed_case_cannot_be_approved(submitted, coordinator):
     from tutela.cases.models import Case, CaseState
 
-    Case.objects.filter(pk=submitted.case_id).update(state=CaseState.CLOSED)  # a closure that bypassed nothing
+    Case.objects.filter(pk=submitted.case_id).update(
+        state=CaseState.CLOSED
+    )  # a closure that bypassed nothing
     submitted.refresh_from_db()
     _refused(
         lambda: proposal_approve(proposal=submitted, actor=coordinator),
@@ -475,7 +469,10 @@ def test_closure_refused_while_a_proposal_is_under_evaluation(submitted, social_
     before = (case.state, CaseEvent.objects.filter(case=case).count())
     with pytest.raises(TransitionError) as excinfo:
         case_request_closure(
-            case=case, actor=social_worker, reason=Code.objects.of(CodeList.CLOSURE_REASON).first(), note="Fine"
+            case=case,
+            actor=social_worker,
+            reason=Code.objects.of(CodeList.CLOSURE_REASON).first(),
+            note="Fine",
         )
     assert excinfo.value.message.startswith("Ci sono proposte ancora in valutazione")
     case.refresh_from_db()

@@ -17,4 +17,8 @@ class Command(BaseCommand):
             return
         demo = territory_build(password=settings.TUTELA_DEMO_PASSWORD)
         count = DemoCases(demo).build()
-        self.stdout.write(self.style.SUCCESS(f"Territorio dimostrativo caricato: {len(demo.users)} utenti, {count} pratiche."))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Territorio dimostrativo caricato: {len(demo.users)} utenti, {count} pratiche."
+            )
+        )
