@@ -62,7 +62,7 @@ test-postgres:
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(VENV)/bin/mypy tutela config
+	TUTELA_TESTING=true $(VENV)/bin/mypy tutela config
 
 check: lint test
-	$(MANAGE) makemigrations --check --dry-run
+	TUTELA_TESTING=true $(MANAGE) makemigrations --check --dry-run
