@@ -65,8 +65,11 @@ def case_page(user: Any, case: Case) -> dict[str, Any]:
         "referrals": case.referrals.select_related(
             "source", "sender_organisation", "protocol_entry", "registered_by_organisation"
         ),
-        "assessments": case.assessments.select_related("child_problem", "family_problem", "assessed_by"),
-        "reports": case.social_reports.select_related("author"),
+        # Assessments and social reports carry abuse and health details: a confidential section.
+        "assessments": case.assessments.select_related("child_problem", "family_problem", "assessed_by")
+        if confidential
+        else [],
+        "reports": case.social_reports.select_related("author") if confidential else [],
         "proposals": proposals,
         "interventions": case.interventions.select_related("service_type", "paying_municipality"),
         "deadlines": case.deadlines.select_related("owner").order_by("due_at"),
