@@ -22,9 +22,19 @@ var/secret_key:
 	@$(PY) -c "import secrets; print(secrets.token_urlsafe(50))" > $@
 	@chmod 600 $@
 
+# Field-encryption keys (ADR 0009), apart from the secret key; prepend a new key to rotate (comma-separated).
+var/field_keys:
+	@mkdir -p var
+	@$(PY) -c "import base64, secrets; print(base64.urlsafe_b64encode(secrets.token_bytes(32)).decode())" > $@
+	@chmod 600 $@
+
 # The demo: migrate the embedded SQLite database, load the demo territory, serve.
-run: install var/secret_key
+run: install var/secret_key var/field_keys
 	@export TUTELA_SECRET_KEY="$$(cat var/secret_key)"; \
+	export TUTELA_FIELD_KEYS="$$(cat var/field_keys)"; \
+	export TUTELA_REQUIRE_2FA="$${TUTELA_REQUIRE_2FA:-false}"; \
+	export TUTELA_SECURE_SSL_REDIRECT="$${TUTELA_SECURE_SSL_REDIRECT:-false}" TUTELA_SECURE_COOKIES="$${TUTELA_SECURE_COOKIES:-false}" \
+	  TUTELA_HSTS_SECONDS="$${TUTELA_HSTS_SECONDS:-0}"; \
 	$(MANAGE) migrate --no-input -v 0 && \
 	$(MANAGE) seed_demo && \
 	$(MANAGE) collectstatic --no-input -v 0 && \
@@ -33,6 +43,9 @@ run: install var/secret_key
 	echo "  utenti: protocollo, segretariato, segretariato.montemurlo, coordinatore, assistente, assistente2," && \
 	echo "          amministrativo, sds, comune, educatore, psicologa, dirigente, dpo, admin" && \
 	echo "  password: $${TUTELA_DEMO_PASSWORD:-tutela-demo}" && \
+	if [ "$$TUTELA_REQUIRE_2FA" = "false" ]; then \
+	  echo "  verifica in due passaggi: DISATTIVATA in questa demo (TUTELA_REQUIRE_2FA=false); in produzione è obbligatoria"; \
+	else echo "  verifica in due passaggi: attiva (al primo accesso si configura l'app)"; fi && \
 	echo "" && \
 	exec $(VENV)/bin/gunicorn config.wsgi --bind 127.0.0.1:$(PORT) --threads 4 --access-logfile -
 

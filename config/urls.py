@@ -1,10 +1,16 @@
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from tutela.accounts import views_auth
+from tutela.accounts.twofactor import second_factor_exempt
+
+# Every password login goes through Tutela's own page (audit, lockout page, second factor).
+admin.site.login = views_auth.admin_login_redirect  # type: ignore[method-assign,assignment]
+
 urlpatterns = [
-    path("accesso/", auth_views.LoginView.as_view(), name="login"),
-    path("uscita/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accesso/", second_factor_exempt(views_auth.TutelaLoginView.as_view()), name="login"),
+    path("uscita/", second_factor_exempt(views_auth.TutelaLogoutView.as_view()), name="logout"),
+    path("", include("tutela.accounts.urls_auth")),
     path("admin/", admin.site.urls),
     path("intake/", include("tutela.intake.urls")),
     path("pratiche/", include("tutela.cases.urls")),
@@ -12,5 +18,6 @@ urlpatterns = [
     path("protocollo/", include("tutela.protocol.urls")),
     path("documenti/", include("tutela.documents.urls")),
     path("riferimenti/", include("tutela.core.urls")),
+    path("registro-accessi/", include("tutela.audit.urls")),
     path("", include("tutela.worklists.urls")),
 ]

@@ -18,6 +18,14 @@ def _isolated_files(settings: Any, tmp_path: Path) -> None:
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+@pytest.fixture(autouse=True)
+def _password_login_only(settings: Any) -> None:
+    """Tests log in with force_login or a password only: the second factor and the lockout are off unless a
+    test turns them on (tutela/accounts/tests/test_auth_*.py)."""
+    settings.TUTELA_REQUIRE_2FA = False
+    settings.AXES_ENABLED = False
+
+
 @pytest.fixture
 def demo(db: Any) -> DemoTerritory:
     return territory_build(password=TEST_PASSWORD)

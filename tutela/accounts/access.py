@@ -1,16 +1,20 @@
 """The single door to case data (DESIGN.md section 5): scopes, capabilities, confidential sections.
 
 A case outside the user's scope answers 404, exactly like a missing one, so its existence is not revealed.
+Break-the-glass (ADR 0007) is the one way past the scope: an unexpired BreakGlassAccess of the user, on a case of
+a territory where one of their roles holds `case.break_glass`, opens that case for reading.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
+from django.utils import timezone
 
+from tutela.accounts.models import BreakGlassAccess
 from tutela.accounts.roles import ROLE_CAPABILITIES, ROLE_SCOPE, Cap, Scope
 from tutela.cases.models import Case, CaseMember, CaseState
 
@@ -89,31 +93,91 @@ def _scope_filter(user: Any, grant: Grant) -> Q | None:
     return None
 
 
+# What an emergency access lends a role on top of its own capabilities: reading the case, and its confidential
+# sections when the role may read them. Writing stays with the case's own team.
+BREAK_GLASS_CAPABILITIES = frozenset({Cap.CASE_VIEW, Cap.VIEW_CONFIDENTIAL})
+
+
 def cases_visible_to(user: Any) -> QuerySet[Case]:
-    """Every case the user may see, by the union of the scopes of their roles."""
+    """Every case the user may see, by the union of the scopes of their roles and their emergency accesses."""
     condition: Q | None = None
     for grant in grants_of(user):
         part = _scope_filter(user, grant)
         if part is not None:
             condition = part if condition is None else condition | part
+    emergency = _break_glass_accesses(user)
+    if emergency is not None:
+        part = Q(Exists(emergency.filter(case=OuterRef("pk"))))
+        condition = part if condition is None else condition | part
     if condition is None:
         return Case.objects.none()
     return Case.objects.filter(condition)
 
 
 def get_case_for_user(user: Any, pk: int, capability: str | None = None) -> Case:
-    """The case if the user may see it (and has the capability in its territory); 404 otherwise."""
-    case = (
-        cases_visible_to(user)
-        .select_related("child", "territory", "lead_social_worker")
-        .filter(pk=pk)
-        .first()
-    )
+    """The case if the user may see it (and has the capability in its territory); 404 otherwise.
+
+    `case.break_glass` is the emergency access the user is reading it under, or None.
+    """
+    cases = cases_visible_to(user).select_related("child", "territory", "lead_social_worker")
+    emergency = _break_glass_accesses(user)
+    if emergency is not None:
+        latest = emergency.filter(case=OuterRef("pk")).order_by("-expires_at").values("pk")[:1]
+        cases = cases.annotate(break_glass_access_id=Subquery(latest))
+    case = cases.filter(pk=pk).first()
     if case is None:
         raise Http404
+    access_id = getattr(case, "break_glass_access_id", None)
+    access = BreakGlassAccess.objects.filter(pk=access_id).first() if access_id else None
+    cast(Any, case).break_glass = access  # the case page's banner
+    _break_glass_seen(user)[case.pk] = access
     if capability is not None and not has_capability_on_case(user, capability, case):
         raise Http404
     return case
+
+
+def _break_glass_accesses(user: Any) -> QuerySet[BreakGlassAccess] | None:
+    """The user's unexpired emergency accesses in the territories where a role of theirs may break the glass;
+    None when no role may (most users: no subquery at all)."""
+    territories = territories_with(user, Cap.BREAK_GLASS)
+    if not territories:
+        return None
+    return BreakGlassAccess.objects.filter(
+        user=user, expires_at__gt=timezone.now(), case__territory_id__in=territories
+    )
+
+
+def _break_glass_seen(user: Any) -> dict[int, BreakGlassAccess | None]:
+    """The emergency access (or None) of each case read in this request, kept on the user like the grants."""
+    seen = getattr(user, "_tutela_break_glass", None)
+    if seen is None:
+        seen = {}
+        if getattr(user, "is_authenticated", False):
+            user._tutela_break_glass = seen
+    return seen
+
+
+def active_break_glass(user: Any, case: Case) -> BreakGlassAccess | None:
+    """The user's unexpired emergency access to the case (DESIGN.md section 5), or None."""
+    seen = _break_glass_seen(user)
+    if case.pk in seen:
+        access = seen[case.pk]
+    else:
+        emergency = _break_glass_accesses(user)
+        access = None
+        if emergency is not None:
+            access = emergency.filter(case_id=case.pk).order_by("-expires_at").first()
+        seen[case.pk] = access
+    if access is not None and access.expires_at <= timezone.now():
+        return None
+    return access
+
+
+def break_glass_audit_data(actor: Any, case_id: int | None) -> dict[str, int]:
+    """{"break_glass": <access id>} for an audit row about a case the actor reads under an emergency access."""
+    seen = getattr(actor, "_tutela_break_glass", None)
+    access = seen.get(case_id) if seen and case_id is not None else None
+    return {"break_glass": access.pk} if access is not None else {}
 
 
 def has_capability_on_case(user: Any, capability: str, case: Case) -> bool:
@@ -130,7 +194,20 @@ def has_capability_on_case(user: Any, capability: str, case: Case) -> bool:
         reach = _scope_filter(user, grant)
         if reach is not None and Case.objects.filter(reach, pk=case.pk).exists():
             return True
-    return False
+    return capability in BREAK_GLASS_CAPABILITIES and _break_glass_lends(user, capability, case)
+
+
+def _break_glass_lends(user: Any, capability: str, case: Case) -> bool:
+    """Under an emergency access a role reads with its own capabilities only: the role that may break the glass
+    in the case's territory must also hold the capability (a manager does not read confidential sections)."""
+    if not any(
+        capability in g.capabilities
+        and Cap.BREAK_GLASS in g.capabilities
+        and g.territory_id == case.territory_id
+        for g in grants_of(user)
+    ):
+        return False
+    return active_break_glass(user, case) is not None
 
 
 def can_view_confidential(user: Any, case: Case) -> bool:

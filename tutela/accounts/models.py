@@ -163,3 +163,73 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} — {self.get_role_display()} ({self.organisation})"
+
+
+class BreakGlassAccess(models.Model):
+    """An emergency access to a case outside the user's scope (DESIGN.md section 5, ADR 0007).
+
+    Opened only with a stated reason and a fresh re-authentication, limited in time, and kept in the review
+    queue of the case's coordinator and of the DPO until one of them judges it.
+    """
+
+    class Outcome(models.TextChoices):
+        JUSTIFIED = "justified", _("giustificato")
+        NOT_JUSTIFIED = "not_justified", _("non giustificato")
+
+    user = models.ForeignKey(
+        User, verbose_name=_("utente"), on_delete=models.PROTECT, related_name="break_glass_accesses"
+    )
+    case = models.ForeignKey(
+        "cases.Case", verbose_name=_("pratica"), on_delete=models.PROTECT, related_name="+"
+    )
+    reason = models.TextField(_("motivo"))
+    opened_at = models.DateTimeField(_("aperto il"))
+    expires_at = models.DateTimeField(_("scade il"))
+    reviewed_by = models.ForeignKey(
+        User,
+        verbose_name=_("verificato da"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    reviewed_at = models.DateTimeField(_("verificato il"), null=True, blank=True)
+    review_outcome = models.CharField(
+        _("esito della verifica"), max_length=20, choices=Outcome.choices, blank=True
+    )
+    review_note = models.TextField(_("nota della verifica"), blank=True)
+
+    class Meta:
+        ordering = ["-opened_at", "-id"]
+        verbose_name = _("accesso di emergenza")
+        verbose_name_plural = _("accessi di emergenza")
+        indexes = [
+            # access.py: the user's unexpired grant on a case, on every case page and search
+            models.Index(fields=["user", "case", "expires_at"], name="break_glass_user_case"),
+            # the review queue: what nobody has judged yet
+            models.Index(
+                fields=["opened_at"],
+                name="break_glass_to_review",
+                condition=models.Q(reviewed_at__isnull=True),
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(expires_at__gte=models.F("opened_at")),
+                name="break_glass_expires_not_before_opening",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    models.Q(reviewed_at__isnull=True, reviewed_by__isnull=True, review_outcome="")
+                    | models.Q(
+                        reviewed_at__isnull=False,
+                        reviewed_by__isnull=False,
+                        review_outcome__in=["justified", "not_justified"],
+                    )
+                ),
+                name="break_glass_review_complete",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.case_id} ({self.opened_at:%Y-%m-%d %H:%M})"

@@ -37,6 +37,8 @@ class Cap:
     PROPOSAL_REVIEW = "proposal.review"
     VIEW_CONFIDENTIAL = "case.view_confidential"
     PROTOCOL_VIEW = "protocol.view"
+    # Open a case outside the scope (not outside the territory) after stating a reason: DESIGN.md section 5.
+    BREAK_GLASS = "case.break_glass"
 
 
 ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
@@ -52,6 +54,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             Cap.VIEW_CONFIDENTIAL,
             Cap.JOURNAL_WRITE,
             Cap.PROTOCOL_VIEW,
+            Cap.BREAK_GLASS,
         }
     ),
     Role.SOCIAL_WORKER: frozenset(
@@ -62,14 +65,17 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             Cap.FAMILY_EDIT,
             Cap.PROPOSAL_WRITE,
             Cap.VIEW_CONFIDENTIAL,
+            Cap.BREAK_GLASS,
         }
     ),
     Role.ADMIN_OFFICER: frozenset({Cap.PROPOSAL_REVIEW, Cap.CASE_VIEW}),
     Role.MANAGING_BODY: frozenset({Cap.CASE_VIEW}),
     Role.MUNICIPALITY_OFFICER: frozenset({Cap.CASE_VIEW}),
     Role.EDUCATOR: frozenset({Cap.CASE_VIEW, Cap.JOURNAL_WRITE}),
-    Role.HEALTH_PROFESSIONAL: frozenset({Cap.CASE_VIEW, Cap.JOURNAL_WRITE, Cap.VIEW_CONFIDENTIAL}),
-    Role.MANAGER: frozenset({Cap.CASE_VIEW}),
+    Role.HEALTH_PROFESSIONAL: frozenset(
+        {Cap.CASE_VIEW, Cap.JOURNAL_WRITE, Cap.VIEW_CONFIDENTIAL, Cap.BREAK_GLASS}
+    ),
+    Role.MANAGER: frozenset({Cap.CASE_VIEW, Cap.BREAK_GLASS}),
     Role.PRIVACY_OFFICER: frozenset(),
     Role.SYSADMIN: frozenset(),
 }

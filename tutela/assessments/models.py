@@ -3,6 +3,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from tutela.cases.models import Case
+from tutela.core.fields import EncryptedTextField
 from tutela.reference.models import Code
 
 
@@ -27,7 +28,7 @@ class Assessment(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    summary = models.TextField(_("sintesi della valutazione"))
+    summary = EncryptedTextField(_("sintesi della valutazione"))
     assessed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     assessed_at = models.DateTimeField()
 
@@ -50,10 +51,10 @@ class SocialReport(models.Model):
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="social_reports")
     assessment = models.ForeignKey(Assessment, null=True, on_delete=models.PROTECT, related_name="reports")
     kind = models.CharField(_("tipo di relazione"), max_length=20, choices=Kind.choices)
-    facts = models.TextField(_("fatti osservati"))
-    statements = models.TextField(_("dichiarazioni delle persone sentite"), blank=True)
-    evaluations = models.TextField(_("valutazioni professionali"))
-    proposals = models.TextField(_("proposte"), blank=True)
+    facts = EncryptedTextField(_("fatti osservati"))
+    statements = EncryptedTextField(_("dichiarazioni delle persone sentite"), blank=True)
+    evaluations = EncryptedTextField(_("valutazioni professionali"))
+    proposals = EncryptedTextField(_("proposte"), blank=True)
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     filed_at = models.DateTimeField(_("depositata il"))
 

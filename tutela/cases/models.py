@@ -5,6 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from tutela.accounts.models import Municipality, Territory
+from tutela.core.fields import EncryptedTextField
 from tutela.people.models import Person
 from tutela.reference.models import Code
 
@@ -70,7 +71,7 @@ class Case(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    closure_note = models.TextField(_("motivazione della chiusura"), blank=True)
+    closure_note = EncryptedTextField(_("motivazione della chiusura"), blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
 
     objects = CaseQuerySet.as_manager()
@@ -118,7 +119,7 @@ class CaseEvent(models.Model):
     description = models.CharField(_("descrizione"), max_length=300)
     from_state = models.CharField(max_length=20, blank=True)
     to_state = models.CharField(max_length=20, blank=True)
-    note = models.TextField(_("nota"), blank=True)
+    note = EncryptedTextField(_("nota"), blank=True)
     protocol_entry = models.ForeignKey(
         "protocol.ProtocolEntry", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -147,7 +148,7 @@ class JournalEntry(models.Model):
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="journal")
     kind = models.CharField(_("tipo"), max_length=20, choices=Kind.choices)
     occurred_on = models.DateField(_("data"))
-    text = models.TextField(_("testo"))
+    text = EncryptedTextField(_("testo"))
     confidential = models.BooleanField(_("riservata"), default=False)
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)

@@ -40,7 +40,7 @@ def case_list_view(request: HttpRequest) -> HttpResponse:
     """Case search, scoped; the search itself is audited (it shows personal data)."""
     if not has_capability(request.user, Cap.CASE_VIEW):
         raise Http404
-    query = request.GET.get("q", "").strip()[:100]
+    query = request.GET.get("q", "").replace("\x00", "").strip()[:100]  # PostgreSQL refuses NUL
     state = request.GET.get("stato", "")
     if state not in CaseState.values:
         state = ""

@@ -6,18 +6,27 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import ProhibitNullCharactersValidator
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from tutela.accounts.models import Municipality
 
+# PostgreSQL refuses NUL in text: every text field refuses it up front, with this message (ADR 0010).
+NUL_MESSAGE = _(
+    "Il testo contiene un carattere nullo (NUL), di solito incollato da un altro programma: eliminarlo."
+)
+
 
 class StyledForm(forms.Form):
-    """Adds Bootstrap Italia classes to widgets; errors show next to their field."""
+    """Adds Bootstrap Italia classes to widgets; errors show next to their field. Text fields refuse NUL with
+    an Italian message; markup and other control characters are kept as typed (templates escape them)."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
+            if any(isinstance(v, ProhibitNullCharactersValidator) for v in field.validators):
+                field.error_messages["null_characters_not_allowed"] = NUL_MESSAGE
             if isinstance(field, forms.ModelChoiceField) and field.empty_label is not None:
                 field.empty_label = str(_("— scegli —"))
             widget = field.widget

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from tutela.accounts.access import grants_of, has_capability
+from tutela.accounts.break_glass import break_glass_to_review_count, may_review_break_glass
 from tutela.accounts.roles import Cap, Role
 
 
@@ -23,6 +24,14 @@ def nav_items_for(request: HttpRequest) -> dict[str, Any]:
         items.append((_("Pratiche"), reverse("cases:list")))
     if has_capability(user, Cap.PROTOCOL_VIEW):
         items.append((_("Protocollo"), reverse("protocol:list")))
+    if Role.PRIVACY_OFFICER in roles:
+        items.append((_("Registro accessi"), reverse("audit:home")))
+    if has_capability(user, Cap.BREAK_GLASS):
+        items.append((_("Accesso di emergenza"), reverse("accounts:break_glass")))
+    if may_review_break_glass(user):
+        to_review = break_glass_to_review_count(user)
+        label = _("Accessi di emergenza da verificare (%(count)d)") % {"count": to_review}
+        items.append((label, reverse("accounts:break_glass_reviews")))
     if Role.SYSADMIN in roles or user.is_superuser:
         items.append((_("Amministrazione"), reverse("admin:index")))
     path = request.path

@@ -9,6 +9,7 @@ from tutela.accounts.models import Municipality
 def municipality_search(request: HttpRequest) -> HttpResponse:
     """Suggestions for a Comune field (htmx): reference data only, no personal data."""
     # htmx sends the input under its own field name (residence_municipality, birth_place, ...).
-    query = next((str(v).strip() for v in request.GET.values() if str(v).strip()), "")
+    values = (str(v).replace("\x00", "").strip() for v in request.GET.values())  # PostgreSQL refuses NUL
+    query = next((v for v in values if v), "")
     results = Municipality.objects.filter(name__istartswith=query)[:15] if len(query) >= 2 else []
     return render(request, "core/municipality_options.html", {"results": results})

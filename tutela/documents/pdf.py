@@ -7,6 +7,9 @@ from django.template.loader import render_to_string
 
 def pdf_render(template_name: str, context: dict[str, Any]) -> bytes:
     from weasyprint import HTML  # imported late: it loads Pango, which only PDF rendering needs
+    from weasyprint.urls import URLFetcher
 
     html = render_to_string(template_name, context)
-    return HTML(string=html).write_pdf()
+    # Letters carry their styles inline and need nothing from outside: no file://, http(s):// or other fetch,
+    # so not even markup that slipped through escaping could read a local file or call a server (ADR 0010).
+    return HTML(string=html, url_fetcher=URLFetcher(allowed_protocols={"data"})).write_pdf()

@@ -97,17 +97,20 @@ REFERENCE_DATA_MIGRATIONS = [
 
 @pytest.fixture(scope="session")
 def _flush_keeps_protocol_trigger() -> Generator[None]:
-    """Let the flush that ends each transactional test empty the protocol register on SQLite.
+    """Let the flush that ends each transactional test empty the protocol register and the audit log on SQLite.
 
-    Migration protocol/0002 installs a trigger that refuses any DELETE of a protocol entry, and on SQLite the
-    flush after a TransactionTestCase is a series of DELETEs (PostgreSQL truncates, which row triggers ignore).
-    The flush drops the trigger and creates it again inside its own transaction, so no test runs without it.
+    Migrations protocol/0002 and audit/0004 install triggers that refuse any DELETE of a protocol entry, of an
+    audit event and of the audit chain head, and on SQLite the flush after a TransactionTestCase is a series of
+    DELETEs (PostgreSQL truncates, which row triggers ignore). The flush drops the triggers and creates them
+    again inside its own transaction, so no test runs without them.
     Session-scoped: the flush runs after every function-scoped fixture has been torn down.
     """
     from django.db import connections
 
-    migration = importlib.import_module("tutela.protocol.migrations.0002_immutable_entries")
-    drop, create = migration.SQLITE_DOWN[1], migration.SQLITE_UP[1]
+    protocol = importlib.import_module("tutela.protocol.migrations.0002_immutable_entries")
+    audit = importlib.import_module("tutela.audit.migrations.0004_append_only")
+    drop = [protocol.SQLITE_DOWN[1], *audit.SQLITE_DOWN]
+    create = [protocol.SQLITE_UP[1], *audit.SQLITE_UP]
     patched = []
     for connection in connections.all():
         if connection.vendor != "sqlite":
@@ -116,7 +119,7 @@ def _flush_keeps_protocol_trigger() -> Generator[None]:
 
         def sql_flush(style: Any, tables: Any, *, _original: Any = original, **kwargs: Any) -> list[str]:
             statements = _original(style, tables, **kwargs)
-            return [drop, *statements, create] if statements else statements
+            return [*drop, *statements, *create] if statements else statements
 
         connection.ops.sql_flush = sql_flush
         patched.append((connection.ops, original))

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tutela.accounts.models import Organisation, Territory
 from tutela.cases.models import Case, Channel
+from tutela.core.fields import EncryptedTextField
 from tutela.reference.models import Code
 
 
@@ -34,7 +35,7 @@ class Referral(models.Model):
     )
     received_on = models.DateField(_("data di ricezione"))
     subject = models.CharField(_("oggetto"), max_length=300)
-    narrative = models.TextField(_("sintesi"), blank=True)
+    narrative = EncryptedTextField(_("sintesi"), blank=True)
     urgency = models.CharField(_("urgenza"), max_length=10, choices=Urgency.choices, default=Urgency.ORDINARY)
     protocol_entry = models.OneToOneField(
         "protocol.ProtocolEntry", null=True, blank=True, on_delete=models.PROTECT, related_name="referral"

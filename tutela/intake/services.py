@@ -145,6 +145,9 @@ def referral_register_indirect(
             _("Il tuo ufficio non ha un registro di protocollo o un territorio configurato.")
         )
     with transaction.atomic():
+        # The register before anything that audits: an audit row holds the chain head until commit, and every
+        # protocol registration takes the register then the head (ADR 0008); the other order could deadlock.
+        ProtocolRegister.objects.select_for_update().get(pk=register.pk)
         child, _created = person_resolve(data=child_data, actor=actor, minor=True)
         stored = (
             attachment_store_upload(uploaded=document_file, actor=actor, title=data.subject)

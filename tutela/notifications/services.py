@@ -77,5 +77,14 @@ def communication_send(*, communication_id: int) -> Communication:
         return communication
     communication.sent_at = timezone.now()
     communication.send_error = ""
-    communication.save(update_fields=["sent_at", "send_error"])
+    with transaction.atomic():
+        communication.save(update_fields=["sent_at", "send_error"])
+        # Personal data left for a third party (GDPR art. 30): sent by the system, after the author's commit.
+        audit_record(
+            actor=None,
+            action="notifications.communication.sent",
+            obj=communication,
+            case_id=communication.case_id,
+            data={"recipient": communication.recipient_email},
+        )
     return communication

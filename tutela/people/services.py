@@ -99,7 +99,7 @@ def person_resolve(*, data: PersonData, actor: Any, minor: bool = False) -> tupl
             fiscal_code=code, surname=data.surname, given_name=data.given_name, birth_date=data.birth_date
         )
         if existing is not None:
-            _complete_missing(existing, data, code)
+            _complete_missing(existing, data, code, actor)
             return existing, False
         person = Person.objects.create(
             surname=data.surname.strip(),
@@ -118,7 +118,7 @@ def person_resolve(*, data: PersonData, actor: Any, minor: bool = False) -> tupl
     return person, True
 
 
-def _complete_missing(person: Person, data: PersonData, code: str) -> None:
+def _complete_missing(person: Person, data: PersonData, code: str, actor: Any) -> None:
     """Fill what the existing record lacks; never overwrite what somebody already recorded."""
     changed: list[str] = []
     if code and not person.fiscal_code:
@@ -134,6 +134,7 @@ def _complete_missing(person: Person, data: PersonData, code: str) -> None:
             changed.append(field)
     if changed:
         person.save(update_fields=changed)
+        audit_record(actor=actor, action="people.person.completed", obj=person, data={"fields": changed})
 
 
 def relationship_add(

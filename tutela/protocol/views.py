@@ -4,6 +4,7 @@ from django.shortcuts import render
 
 from tutela.accounts.access import has_capability, organisations_with, territories_with
 from tutela.accounts.roles import Cap
+from tutela.audit.services import audit_record
 from tutela.protocol.models import ProtocolEntry
 
 
@@ -22,4 +23,10 @@ def entry_list(request: HttpRequest) -> HttpResponse:
         .order_by("-year", "-number")
     )
     page = Paginator(entries.distinct(), 30).get_page(request.GET.get("page"))
+    # Correspondents may be private persons (a parent, a neighbour): reading them is audited like a case list.
+    audit_record(
+        actor=request.user,
+        action="protocol.register.viewed",
+        data={"page": page.number, "entries": [e.pk for e in page.object_list]},
+    )
     return render(request, "protocol/entry_list.html", {"page_obj": page})

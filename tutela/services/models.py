@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from tutela.accounts.models import Municipality
 from tutela.assessments.models import SocialReport
 from tutela.cases.models import Case
+from tutela.core.fields import EncryptedTextField
 
 
 class ServiceType(models.Model):
@@ -59,7 +60,7 @@ class ServiceProposal(models.Model):
     state = models.CharField(
         _("stato"), max_length=12, choices=ProposalState.choices, default=ProposalState.DRAFT
     )
-    motivation = models.TextField(_("motivazione della proposta"))
+    motivation = EncryptedTextField(_("motivazione della proposta"))
     hours_per_week = models.DecimalField(
         _("ore settimanali"), max_digits=5, decimal_places=1, null=True, blank=True
     )
@@ -72,8 +73,8 @@ class ServiceProposal(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     evaluated_at = models.DateTimeField(null=True, blank=True)
-    return_reason = models.TextField(_("motivo della restituzione"), blank=True)
-    rejection_reason = models.TextField(_("motivo del rigetto"), blank=True)
+    return_reason = EncryptedTextField(_("motivo della restituzione"), blank=True)
+    rejection_reason = EncryptedTextField(_("motivo del rigetto"), blank=True)
     approval_protocol = models.ForeignKey(
         "protocol.ProtocolEntry", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -111,7 +112,7 @@ class AdministrativeReview(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    denial_reason = models.TextField(_("motivo del diniego"), blank=True)
+    denial_reason = EncryptedTextField(_("motivo del diniego"), blank=True)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )

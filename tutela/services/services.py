@@ -232,11 +232,12 @@ def review_authorise(
             hours_per_week=locked.hours_per_week,
             budget=data.cost_estimate,
         )
+        if data.paying_municipality.pk != locked.case.territory.lead_municipality_id:
+            letter_register_and_send(proposal=locked, actor=actor, purpose="municipality")
+        # After the letter: an audit event holds the chain head until commit, and the letter renders a PDF.
         audit_record(
             actor=actor, action="services.intervention.created", obj=intervention, case_id=locked.case_id
         )
-        if data.paying_municipality.pk != locked.case.territory.lead_municipality_id:
-            letter_register_and_send(proposal=locked, actor=actor, purpose="municipality")
         return []
 
     return PROPOSAL_WORKFLOW.apply(

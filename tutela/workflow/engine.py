@@ -118,7 +118,8 @@ class Workflow:
                 action=f"{self.audit_entity}.{transition.past}",
                 obj=locked,
                 case_id=case.pk,
-                reason=note,
+                # The note is case content (kept encrypted in CaseEvent.note): the audit trail records the act,
+                # not a clear-text copy of what was written.
                 data={"from": from_state, "to": target},
             )
         return locked

@@ -52,6 +52,7 @@ class Page:
 
     allowed: frozenset[str]
     query: str = ""
+    reauth: bool = False  # `allowed` are first sent to confirm their identity (302 to accounts:reauth)
 
 
 @dataclass(frozen=True)
@@ -64,6 +65,7 @@ class CaseScoped:
 
 
 CASE_READERS = frozenset(ROLES) - {"protocollo", "dpo", "admin", OUTSIDER}
+BREAK_GLASS_USERS = frozenset({"coordinatore", "assistente", "assistente2", "psicologa", "dirigente"})
 MATRIX: dict[str, Page | CaseScoped] = {
     "worklists:home": Page(frozenset(ROLES)),
     "cases:list": Page(CASE_READERS),
@@ -80,7 +82,24 @@ MATRIX: dict[str, Page | CaseScoped] = {
     "cases:member_add": CaseScoped("case"),
     "services:action": CaseScoped("proposal", slugs=tuple(PROPOSAL_ACTIONS)),
     "documents:download": CaseScoped("attachment"),
+    # Login and sessions (ADR 0006): every logged-in user's own second factor, security page and password.
+    "accounts:two_factor_verify": Page(frozenset(ROLES)),
+    "accounts:two_factor_enrol": Page(frozenset(ROLES)),
+    "accounts:security": Page(frozenset(ROLES)),
+    "accounts:password_change": Page(frozenset(ROLES)),
+    # Re-authentication and break-the-glass (ADR 0007); the scope changes under a grant: test_break_glass.py.
+    "accounts:reauth": Page(frozenset(ROLES)),
+    "accounts:break_glass": Page(BREAK_GLASS_USERS),
+    "accounts:break_glass_confirm": Page(BREAK_GLASS_USERS),  # nothing pending: "no request in progress"
+    "accounts:break_glass_reviews": Page(frozenset({"coordinatore", "dpo"})),
+    # The DPO's audit log (ADR 0008); filters, exports and their re-authentication: audit/tests/test_log_pages.py.
+    "audit:home": Page(frozenset({"dpo"})),
+    "audit:file": Page(frozenset({"dpo"}), query="?q=NESSUNO"),
+    "audit:event_list": Page(frozenset({"dpo"})),
+    "audit:event_export": Page(frozenset({"dpo"}), query="?formato=csv", reauth=True),
 }
+# The pages of the login itself, open to anonymous visitors: the single sign-on start and return.
+LOGIN_PAGES = {"login", "logout", "accounts:oidc_start", "accounts:oidc_callback"}
 
 # role: (cases in scope, cases out of scope), keys of conftest.World.cases
 SCOPE: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
@@ -158,7 +177,7 @@ def _walk(patterns: list[Any], namespace: str = "") -> Iterator[str]:
         elif isinstance(entry, URLPattern):
             name = entry.name or f"<unnamed {entry.pattern}>"
             full = f"{namespace}:{name}" if namespace else name
-            if full in {"login", "logout"} or str(entry.pattern).startswith(settings.STATIC_URL.lstrip("/")):
+            if full in LOGIN_PAGES or str(entry.pattern).startswith(settings.STATIC_URL.lstrip("/")):
                 continue
             yield full
 
@@ -367,9 +386,11 @@ def test_pages_answer_by_capability(
             if not isinstance(row, Page):
                 continue
             response = client.get(reverse(name) + row.query)
-            expected = 200 if username in row.allowed else 404
+            expected = (302 if row.reauth else 200) if username in row.allowed else 404
             if response.status_code != expected:
                 failures.append(f"{username} GET {name}: {response.status_code}, expected {expected}")
+            elif expected == 302 and not response["Location"].startswith(reverse("accounts:reauth")):
+                failures.append(f"{username} GET {name}: redirected to {response['Location']}, not to reauth")
             elif name == "core:municipality_search" and b"Montemurlo (PO)" not in response.content:
                 failures.append(f"{username} GET {name}: no Comune among the options")
             elif name == "cases:list" and expected == 200:
