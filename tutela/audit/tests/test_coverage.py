@@ -59,3 +59,16 @@ def test_a_letter_sent_by_e_mail_is_audited(demo: DemoTerritory) -> None:
     sent = AuditEvent.objects.get(action="notifications.communication.sent")
     assert (sent.actor_id, sent.case_id, sent.object_id) == (None, case.pk, str(communication.pk))
     assert sent.data == {"recipient": "area.minori@comune.prato.example.invalid"}
+
+
+def test_the_audit_records_the_address_the_lockout_counts(client, demo, settings):
+    """Behind a trusted proxy the audit keeps the client's address, not the proxy's."""
+    from tutela.audit.models import AuditEvent
+    from tutela.testing import factories
+
+    settings.TUTELA_TRUSTED_PROXY_COUNT = 1
+    case = factories.in_care_case(demo)
+    client.force_login(demo.users["assistente"])
+    client.get(f"/pratiche/{case.pk}/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="203.0.113.7")
+    event = AuditEvent.objects.filter(action="cases.case.viewed", case_id=case.pk).latest("id")
+    assert event.ip_address == "203.0.113.7"
