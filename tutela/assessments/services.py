@@ -9,6 +9,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from tutela.accounts.access import has_capability
+from tutela.accounts.roles import Cap
 from tutela.assessments.models import Assessment, SocialReport
 from tutela.audit.services import audit_record
 from tutela.cases.models import Case, CaseState
@@ -130,9 +132,14 @@ def social_report_file(
 
 
 def _lead_check(case: Case, actor: Any) -> None:
+    """A report on a case in care: only its lead social worker, with the assessing capability."""
     locked = Case.objects.select_for_update().get(pk=case.pk)
-    reason = CASE_WORKFLOW.refusal(locked, CASE_WORKFLOW.get("request_closure"), actor)
-    if reason is not None:
+    allowed = (
+        locked.state == CaseState.IN_CARE
+        and locked.lead_social_worker_id == actor.pk
+        and has_capability(actor, Cap.CASE_ASSESS, locked.territory_id)
+    )
+    if not allowed:
         raise TransitionError(
             _("Solo l'assistente sociale referente può depositare relazioni su questa pratica.")
         )

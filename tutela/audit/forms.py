@@ -52,6 +52,7 @@ class EventFilterForm(StyledForm):
         code = self.cleaned_data.get("pratica", "").strip().upper()
         if not code:
             return None
+        # The DPO reads the access log of any case by role (ADR 0008), never the case itself: no scope here.
         case = Case.objects.filter(code=code).first()
         if case is None:
             raise forms.ValidationError(_("Nessuna pratica con questo codice."))

@@ -14,8 +14,6 @@ from django.utils.translation import gettext as _
 from tutela.audit.services import audit_record
 from tutela.protocol.models import ProtocolEntry, ProtocolRegister
 
-DocumentRenderer = Callable[[ProtocolEntry], tuple[bytes, str]]
-
 
 def protocol_subject_check(subject: str, forbidden_names: Iterable[str]) -> None:
     lowered = subject.casefold()

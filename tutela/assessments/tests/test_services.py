@@ -417,3 +417,16 @@ def test_draft_edits_are_validated(demo, social_worker):
         "Motivare la proposta.",
         ValidationError,
     )
+
+
+def test_a_new_report_can_be_filed_while_another_proposal_is_under_evaluation(demo, social_worker):
+    """Filing a report in care needs the lead social worker, not the conditions for proposing a closure."""
+    draft = factories.proposal_in(demo, "submitted")
+    case = draft.case
+    report = social_report_file(
+        case=case,
+        actor=social_worker,
+        report=ReportData(kind="professional", facts="Nuovo colloquio.", evaluations="Situazione stabile."),
+    )
+    assert report.case_id == case.pk
+    assert SocialReport.objects.filter(case=case).count() == 2

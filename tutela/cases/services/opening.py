@@ -16,6 +16,7 @@ from tutela.people.models import Person
 
 def _next_code(territory: Territory, year: int) -> str:
     prefix = f"{territory.case_code_prefix}-{year}-"
+    # Numbering reads codes only, under the territory lock; no case data reaches a user here.
     last = Case.objects.filter(code__startswith=prefix).aggregate(m=Max("code"))["m"]
     number = int(last.rsplit("-", 1)[1]) + 1 if last else 1
     return f"{prefix}{number:05d}"
