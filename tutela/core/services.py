@@ -214,3 +214,23 @@ def field_keys_rotate(*, batch_size: int = BATCH_SIZE, dry_run: bool = False) ->
             with transaction.atomic():
                 audit_record(actor=None, action="core.field_keys.rotated", data=report.as_audit_data())
     return report
+
+
+def columns_encrypt_operation(app_label: str, encrypted: dict[str, list[str]]) -> Any:
+    """The data step of a migration that turns columns into EncryptedTextField: encrypt the rows written so
+    far with the first key, and decrypt them again when the migration is reversed."""
+    from django.db import migrations
+
+    def forwards(apps: Any, schema_editor: Any) -> None:
+        for model_name, names in encrypted.items():
+            columns_reencrypt(
+                apps.get_model(app_label, model_name), names, using=schema_editor.connection.alias
+            )
+
+    def backwards(apps: Any, schema_editor: Any) -> None:
+        for model_name, names in encrypted.items():
+            columns_decrypt(
+                apps.get_model(app_label, model_name), names, using=schema_editor.connection.alias
+            )
+
+    return migrations.RunPython(forwards, backwards)

@@ -4,23 +4,9 @@ encrypted with the first key of TUTELA_FIELD_KEYS (and decrypted again if this m
 from django.db import migrations
 
 import tutela.core.fields
-from tutela.core.services import columns_decrypt, columns_reencrypt
+from tutela.core.services import columns_encrypt_operation
 
 ENCRYPTED = {"assessment": ["summary"], "socialreport": ["facts", "statements", "evaluations", "proposals"]}
-
-
-def encrypt_rows(apps, schema_editor):
-    for model_name, names in ENCRYPTED.items():
-        columns_reencrypt(
-            apps.get_model("assessments", model_name), names, using=schema_editor.connection.alias
-        )
-
-
-def decrypt_rows(apps, schema_editor):
-    for model_name, names in ENCRYPTED.items():
-        columns_decrypt(
-            apps.get_model("assessments", model_name), names, using=schema_editor.connection.alias
-        )
 
 
 class Migration(migrations.Migration):
@@ -56,5 +42,5 @@ class Migration(migrations.Migration):
                 blank=True, verbose_name="dichiarazioni delle persone sentite"
             ),
         ),
-        migrations.RunPython(encrypt_rows, decrypt_rows),
+        columns_encrypt_operation("assessments", ENCRYPTED),
     ]

@@ -4,19 +4,9 @@ encrypted with the first key of TUTELA_FIELD_KEYS (and decrypted again if this m
 from django.db import migrations
 
 import tutela.core.fields
-from tutela.core.services import columns_decrypt, columns_reencrypt
+from tutela.core.services import columns_encrypt_operation
 
 ENCRYPTED = {"case": ["closure_note"], "caseevent": ["note"], "journalentry": ["text"]}
-
-
-def encrypt_rows(apps, schema_editor):
-    for model_name, names in ENCRYPTED.items():
-        columns_reencrypt(apps.get_model("cases", model_name), names, using=schema_editor.connection.alias)
-
-
-def decrypt_rows(apps, schema_editor):
-    for model_name, names in ENCRYPTED.items():
-        columns_decrypt(apps.get_model("cases", model_name), names, using=schema_editor.connection.alias)
 
 
 class Migration(migrations.Migration):
@@ -42,5 +32,5 @@ class Migration(migrations.Migration):
             name="text",
             field=tutela.core.fields.EncryptedTextField(verbose_name="testo"),
         ),
-        migrations.RunPython(encrypt_rows, decrypt_rows),
+        columns_encrypt_operation("cases", ENCRYPTED),
     ]

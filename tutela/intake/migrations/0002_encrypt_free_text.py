@@ -4,19 +4,9 @@ encrypted with the first key of TUTELA_FIELD_KEYS (and decrypted again if this m
 from django.db import migrations
 
 import tutela.core.fields
-from tutela.core.services import columns_decrypt, columns_reencrypt
+from tutela.core.services import columns_encrypt_operation
 
 ENCRYPTED = {"referral": ["narrative"]}
-
-
-def encrypt_rows(apps, schema_editor):
-    for model_name, names in ENCRYPTED.items():
-        columns_reencrypt(apps.get_model("intake", model_name), names, using=schema_editor.connection.alias)
-
-
-def decrypt_rows(apps, schema_editor):
-    for model_name, names in ENCRYPTED.items():
-        columns_decrypt(apps.get_model("intake", model_name), names, using=schema_editor.connection.alias)
 
 
 class Migration(migrations.Migration):
@@ -30,5 +20,5 @@ class Migration(migrations.Migration):
             name="narrative",
             field=tutela.core.fields.EncryptedTextField(blank=True, verbose_name="sintesi"),
         ),
-        migrations.RunPython(encrypt_rows, decrypt_rows),
+        columns_encrypt_operation("intake", ENCRYPTED),
     ]

@@ -4,22 +4,12 @@ encrypted with the first key of TUTELA_FIELD_KEYS (and decrypted again if this m
 from django.db import migrations
 
 import tutela.core.fields
-from tutela.core.services import columns_decrypt, columns_reencrypt
+from tutela.core.services import columns_encrypt_operation
 
 ENCRYPTED = {
     "serviceproposal": ["motivation", "return_reason", "rejection_reason"],
     "administrativereview": ["denial_reason"],
 }
-
-
-def encrypt_rows(apps, schema_editor):
-    for model_name, names in ENCRYPTED.items():
-        columns_reencrypt(apps.get_model("services", model_name), names, using=schema_editor.connection.alias)
-
-
-def decrypt_rows(apps, schema_editor):
-    for model_name, names in ENCRYPTED.items():
-        columns_decrypt(apps.get_model("services", model_name), names, using=schema_editor.connection.alias)
 
 
 class Migration(migrations.Migration):
@@ -48,5 +38,5 @@ class Migration(migrations.Migration):
             name="return_reason",
             field=tutela.core.fields.EncryptedTextField(blank=True, verbose_name="motivo della restituzione"),
         ),
-        migrations.RunPython(encrypt_rows, decrypt_rows),
+        columns_encrypt_operation("services", ENCRYPTED),
     ]
