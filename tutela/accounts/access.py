@@ -83,6 +83,11 @@ def _scope_filter(user: Any, grant: Grant) -> Q | None:
         return Q(lead_social_worker=user) | Q(Exists(member))
     if grant.scope == Scope.RESIDENCE and grant.municipality_id:
         return Q(child__residence_municipality_id=grant.municipality_id)
+    if grant.scope == Scope.PROVIDER:
+        from tutela.services.models import Intervention
+
+        delivered_here = Intervention.objects.filter(case=OuterRef("pk"), provider_id=grant.organisation_id)
+        return Q(Exists(delivered_here))
     if grant.scope == Scope.QUEUE:
         from tutela.intake.models import Referral
 

@@ -112,6 +112,17 @@ class Territory(models.Model):
         related_name="+",
     )
     case_code_prefix = models.CharField(_("prefisso codice pratica"), max_length=8, default="TM")
+    # The patron saint's day of the lead Comune is a local holiday for business-day arithmetic.
+    patron_saint_month = models.PositiveSmallIntegerField(_("festa patronale: mese"), null=True, blank=True)
+    patron_saint_day = models.PositiveSmallIntegerField(_("festa patronale: giorno"), null=True, blank=True)
+    foster_expiry_notice_days = models.PositiveSmallIntegerField(
+        _("preavviso della scadenza dell'affidamento (giorni)"),
+        default=90,
+        help_text=_(
+            "Quanti giorni prima della scadenza dei 24 mesi (L. 184/1983 art. 4 c.4) il servizio riceve la scadenza "
+            "per segnalare al PM l'opportunità della proroga."
+        ),
+    )
 
     class Meta:
         verbose_name = _("territorio")

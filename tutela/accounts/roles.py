@@ -13,6 +13,7 @@ class Role(models.TextChoices):
     MANAGING_BODY = "MANAGING_BODY", _("Ente gestore (SdS)")
     MUNICIPALITY_OFFICER = "MUNICIPALITY_OFFICER", _("Referente del Comune")
     EDUCATOR = "EDUCATOR", _("Educatore")
+    PROVIDER_COORDINATOR = "PROVIDER_COORDINATOR", _("Coordinatore dell'ente erogatore")
     HEALTH_PROFESSIONAL = "HEALTH_PROFESSIONAL", _("Professionista sanitario")
     MANAGER = "MANAGER", _("Dirigente")
     PRIVACY_OFFICER = "PRIVACY_OFFICER", _("Responsabile protezione dati")
@@ -37,6 +38,16 @@ class Cap:
     PROPOSAL_REVIEW = "proposal.review"
     VIEW_CONFIDENTIAL = "case.view_confidential"
     PROTOCOL_VIEW = "protocol.view"
+    # Services (issue: delivery, placements, monitoring, controls, costs)
+    CATALOGUE_MANAGE = "services.catalogue_manage"  # providers, contracts, rates, facilities, foster carers
+    INTERVENTION_MANAGE = "intervention.manage"  # activate, suspend, resume, end; placements; PEI
+    MONITORING_WRITE = "intervention.monitor"
+    EDUCATORS_ASSIGN = "intervention.assign_educators"  # the provider's coordinator
+    DELIVERY_RECORD = "intervention.record_delivery"  # timesheets
+    PROGRESS_REPORT_WRITE = "intervention.progress_report"
+    CONTROL_WRITE = "intervention.control"  # the managing body's controls on regular delivery
+    COSTS_VIEW = "services.costs_view"
+    MUNICIPALITY_ACKNOWLEDGE = "intervention.municipality_acknowledge"
     # Open a case outside the scope (not outside the territory) after stating a reason: DESIGN.md section 5.
     BREAK_GLASS = "case.break_glass"
 
@@ -66,16 +77,23 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             Cap.PROPOSAL_WRITE,
             Cap.VIEW_CONFIDENTIAL,
             Cap.BREAK_GLASS,
+            Cap.INTERVENTION_MANAGE,
+            Cap.MONITORING_WRITE,
         }
     ),
-    Role.ADMIN_OFFICER: frozenset({Cap.PROPOSAL_REVIEW, Cap.CASE_VIEW}),
-    Role.MANAGING_BODY: frozenset({Cap.CASE_VIEW}),
-    Role.MUNICIPALITY_OFFICER: frozenset({Cap.CASE_VIEW}),
-    Role.EDUCATOR: frozenset({Cap.CASE_VIEW, Cap.JOURNAL_WRITE}),
+    Role.ADMIN_OFFICER: frozenset({Cap.PROPOSAL_REVIEW, Cap.CASE_VIEW, Cap.CATALOGUE_MANAGE, Cap.COSTS_VIEW}),
+    Role.MANAGING_BODY: frozenset({Cap.CASE_VIEW, Cap.CONTROL_WRITE, Cap.COSTS_VIEW, Cap.CATALOGUE_MANAGE}),
+    Role.MUNICIPALITY_OFFICER: frozenset({Cap.CASE_VIEW, Cap.COSTS_VIEW, Cap.MUNICIPALITY_ACKNOWLEDGE}),
+    Role.EDUCATOR: frozenset(
+        {Cap.CASE_VIEW, Cap.JOURNAL_WRITE, Cap.DELIVERY_RECORD, Cap.PROGRESS_REPORT_WRITE}
+    ),
+    Role.PROVIDER_COORDINATOR: frozenset(
+        {Cap.CASE_VIEW, Cap.EDUCATORS_ASSIGN, Cap.PROGRESS_REPORT_WRITE, Cap.DELIVERY_RECORD}
+    ),
     Role.HEALTH_PROFESSIONAL: frozenset(
         {Cap.CASE_VIEW, Cap.JOURNAL_WRITE, Cap.VIEW_CONFIDENTIAL, Cap.BREAK_GLASS}
     ),
-    Role.MANAGER: frozenset({Cap.CASE_VIEW, Cap.BREAK_GLASS}),
+    Role.MANAGER: frozenset({Cap.CASE_VIEW, Cap.BREAK_GLASS, Cap.COSTS_VIEW}),
     Role.PRIVACY_OFFICER: frozenset(),
     Role.SYSADMIN: frozenset(),
 }
@@ -86,6 +104,7 @@ class Scope(models.TextChoices):
     ASSIGNED = "assigned", _("Casi assegnati o di équipe")
     RESIDENCE = "residence", _("Residenti nel Comune")
     QUEUE = "queue", _("Coda di smistamento")
+    PROVIDER = "provider", _("Casi con interventi dell'ente erogatore")
     NONE = "none", _("Nessun caso")
 
 
@@ -98,6 +117,7 @@ ROLE_SCOPE: dict[str, str] = {
     Role.MANAGING_BODY: Scope.TERRITORY,
     Role.MUNICIPALITY_OFFICER: Scope.RESIDENCE,
     Role.EDUCATOR: Scope.ASSIGNED,
+    Role.PROVIDER_COORDINATOR: Scope.PROVIDER,
     Role.HEALTH_PROFESSIONAL: Scope.ASSIGNED,
     Role.MANAGER: Scope.TERRITORY,
     Role.PRIVACY_OFFICER: Scope.NONE,

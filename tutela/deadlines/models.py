@@ -23,11 +23,25 @@ class Deadline(models.Model):
 
     class Kind(models.TextChoices):
         TAKE_IN_CHARGE = "take_in_charge", _("Presa in carico")
+        PLACEMENT_EXPIRY = "placement_expiry", _("Scadenza dell'affidamento (segnalazione al PM)")
+        PLAN_REVIEW = "plan_review", _("Verifica del progetto")
+        MONITORING = "monitoring", _("Monitoraggio dell'intervento")
+        CONTROL_FOLLOW_UP = "control_follow_up", _("Azioni conseguenti a un controllo")
+        COURT_DUTY = "court_duty", _("Adempimento disposto dall'autorità giudiziaria")
+        COURT_REPORT = "court_report", _("Relazione all'autorità giudiziaria")
+        ART403 = "art403", _("Collocamento d'urgenza (art. 403 c.c.)")
+        MEETING_DECISION = "meeting_decision", _("Decisione di una riunione")
+        OTHER = "other", _("Altro")
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="deadlines")
     kind = models.CharField(_("tipo"), max_length=30, choices=Kind.choices)
     description = models.CharField(_("descrizione"), max_length=200)
     due_at = models.DateTimeField(_("scadenza"))
+    # What caused the deadline (a placement, a court order, a meeting decision, …); none for take-in-charge.
+    source_type = models.ForeignKey(
+        "contenttypes.ContentType", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    source_id = models.PositiveBigIntegerField(null=True, blank=True)
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="deadlines"
     )
@@ -44,7 +58,10 @@ class Deadline(models.Model):
         ordering = ["due_at"]
         verbose_name = _("scadenza")
         verbose_name_plural = _("scadenze")
-        indexes = [models.Index(fields=["case", "kind", "done_at"], name="deadline_case_kind")]
+        indexes = [
+            models.Index(fields=["case", "kind", "done_at"], name="deadline_case_kind"),
+            models.Index(fields=["source_type", "source_id"], name="deadline_source"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.description} — {self.due_at:%d/%m/%Y}"

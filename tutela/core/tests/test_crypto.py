@@ -104,6 +104,19 @@ def test_every_confidential_column_is_encrypted(demo):
         "services.ServiceProposal.return_reason",
         "services.ServiceProposal.rejection_reason",
         "services.AdministrativeReview.denial_reason",
+        "services.FosterCarer.note",
+        "services.Intervention.end_reason",
+        "services.Suspension.reason",
+        "services.DeliveryRecord.activity",
+        "services.EducationalProject.general_objective",
+        "services.EducationalProject.family_involvement",
+        "services.ProjectGoal.description",
+        "services.ProjectGoal.actions",
+        "services.ProgressReport.text",
+        "services.MonitoringEntry.text",
+        "services.DeliveryControl.findings",
+        "services.DeliveryControl.follow_up",
+        "services.DeliveryControl.provider_reply",
     }
 
 
