@@ -37,6 +37,7 @@ ROLES = (
     "sds",
     "comune",
     "educatore",
+    "cooperativa",
     "psicologa",
     "dirigente",
     "dpo",
@@ -118,6 +119,8 @@ SCOPE: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "assistente2": (("other", "assigned"), ("mine", "foreign")),
     "educatore": (("mine",), ("other",)),
     "psicologa": (("mine",), ("other",)),
+    # provider: cases with an intervention delivered by its organisation
+    "cooperativa": ((), ("mine", "other")),
     # residence: children resident in Montemurlo
     "comune": (("other", "direct_mm"), ("mine", "direct")),
     # no case at all
@@ -254,7 +257,14 @@ def _last_audit_id() -> int:
 GROUPS = {
     "queue-and-none": ("protocollo", "segretariato", "segretariato.montemurlo", "dpo", "admin", OUTSIDER),
     "territory": ("coordinatore", "amministrativo", "sds", "dirigente"),
-    "assigned-and-residence": ("assistente", "assistente2", "educatore", "psicologa", "comune"),
+    "assigned-and-residence": (
+        "assistente",
+        "assistente2",
+        "educatore",
+        "cooperativa",
+        "psicologa",
+        "comune",
+    ),
 }
 
 

@@ -43,6 +43,7 @@ WITHOUT_CAPABILITY = (
     "sds",
     "comune",
     "educatore",
+    "cooperativa",
     "dpo",
     "admin",
 )
