@@ -5,12 +5,28 @@ Each factory returns a fresh Case (or proposal) of the demo territory; tests pas
 
 from __future__ import annotations
 
+import datetime as dt
+from decimal import Decimal
 from typing import Any
 
+from django.utils import timezone
+
+from tutela.accounts.models import Organisation
 from tutela.cases.models import Case
 from tutela.core.demo.cases import DemoCases
 from tutela.core.demo.territory import DemoTerritory
-from tutela.services.models import ServiceProposal
+from tutela.services.models import (
+    Contract,
+    ContractRate,
+    Facility,
+    FosterCarer,
+    FosterKind,
+    FosterTime,
+    Intervention,
+    PlacementForm,
+    ServiceProposal,
+    ServiceType,
+)
 
 _builders: dict[int, DemoCases] = {}
 
@@ -72,3 +88,152 @@ def closed_case(demo: DemoTerritory) -> Case:
     before = set(Case.objects.values_list("pk", flat=True))
     b.closed()
     return Case.objects.exclude(pk__in=before).get()
+
+
+# --- service delivery: catalogue rows and authorised interventions -------------------------------------------
+
+# The catalogue entry a test uses for each way of delivering a service (services/migrations/0005).
+DELIVERY_SERVICE = {
+    "generic": "FM-A08",
+    "educational": "FM-A11",
+    "foster": "FM-A04",
+    "residential": "FM-R02",
+    "semi_residential": "FM-S01",
+    "contribution": "FM-T02",
+}
+
+
+def contract_rate(
+    demo: DemoTerritory,
+    service_type: ServiceType,
+    *,
+    provider: Organisation | None = None,
+    unit_cost: Decimal = Decimal("24.50"),
+    valid_from: dt.date | None = None,
+    valid_to: dt.date | None = None,
+) -> ContractRate:
+    """A contract of the provider (default: the demo cooperative) with a rate for the service type."""
+    today = timezone.localdate()
+    valid_from = valid_from or today - dt.timedelta(days=3 * 365)
+    valid_to = valid_to or today + dt.timedelta(days=365)
+    contract = Contract.objects.create(
+        provider=provider or demo.organisations["provider"],
+        territory=demo.territory,
+        reference=f"Convenzione {valid_from.year}-{valid_to.year}",
+        starts_on=valid_from,
+        ends_on=valid_to,
+    )
+    return ContractRate.objects.create(
+        contract=contract,
+        service_type=service_type,
+        unit_cost=unit_cost,
+        valid_from=valid_from,
+        valid_to=valid_to,
+    )
+
+
+def foster_carer(demo: DemoTerritory, name: str = "Famiglia Bianchi") -> FosterCarer:
+    return FosterCarer.objects.create(
+        territory=demo.territory, name=name, municipality=demo.municipalities["Prato"]
+    )
+
+
+def facility(demo: DemoTerritory, *, capacity: int = 8, name: str = "Comunità Il Ponte") -> Facility:
+    """A socio-educational community of the demo cooperative, with its day rate."""
+    service_type = ServiceType.objects.get(code=DELIVERY_SERVICE["residential"])
+    return Facility.objects.create(
+        provider=demo.organisations["provider"],
+        name=name,
+        service_type=service_type,
+        capacity=capacity,
+        municipality=demo.municipalities["Prato"],
+    )
+
+
+def _proposal_details(demo: DemoTerritory, proposal: ServiceProposal, delivery: str, provider: bool) -> None:
+    """What the proposal says about who delivers it, as the social worker's proposal form records it."""
+    if delivery == "foster":
+        proposal.foster_carer = foster_carer(demo, name=f"Famiglia affidataria {proposal.pk}")
+        proposal.placement_form = PlacementForm.JUDICIAL
+        proposal.foster_kind = FosterKind.EXTRA_FAMILY
+        proposal.foster_time = FosterTime.FULL_TIME
+    elif delivery == "residential":
+        proposal.facility = facility(demo, name=f"Comunità {proposal.pk}")
+        proposal.provider = proposal.facility.provider
+        proposal.placement_form = PlacementForm.CONSENSUAL
+    elif provider:
+        proposal.provider = demo.organisations["provider"]
+    proposal.save(
+        update_fields=[
+            "foster_carer",
+            "facility",
+            "provider",
+            "placement_form",
+            "foster_kind",
+            "foster_time",
+        ]
+    )
+
+
+def authorised_intervention(
+    demo: DemoTerritory,
+    case: Case | None = None,
+    *,
+    delivery: str = "educational",
+    worker: str = "assistente",
+    residence: str = "Prato",
+    paying: str | None = None,
+    provider: bool = True,
+    duration_months: int = 12,
+    act_date: dt.date | None = None,
+    proposed_start: dt.date | None = None,
+) -> Intervention:
+    """The PLANNED intervention of a proposal brought to AUTHORISED through the real services.
+
+    `case` is a case in care led by `worker` (default: a new one, child resident in `residence`); `delivery`
+    picks the catalogue entry (DELIVERY_SERVICE); educational and generic services are delivered by the demo
+    cooperative when `provider`, residential ones by a new facility of it, foster care by a new foster carer.
+    The paying Comune is `paying` (default: the residence)."""
+    from tutela.assessments.services import ReportData, social_report_file
+    from tutela.services import services as proposals
+
+    u = demo.users
+    if case is None:
+        case = in_care_case(demo, worker=worker, residence=residence)
+    service_type = ServiceType.objects.get(code=DELIVERY_SERVICE[delivery])
+    social_report_file(
+        case=case,
+        actor=u[worker],
+        report=ReportData(kind="with_outcome", facts="Aggiornamento.", evaluations="Serve un intervento."),
+        proposal=proposals.ProposalData(
+            service_type=service_type,
+            motivation=f"Proposta di {service_type.name}.",
+            hours_per_week=Decimal("6") if delivery == "educational" else None,
+            duration_months=duration_months,
+            proposed_start=proposed_start,
+        ),
+    )
+    proposal = ServiceProposal.objects.filter(case=case).order_by("-pk").first()
+    assert proposal is not None
+    _proposal_details(demo, proposal, delivery, provider)
+    proposals.proposal_submit(proposal=proposal, actor=u[worker])
+    proposals.proposal_approve(proposal=proposal, actor=u["coordinatore"])
+    proposals.review_start(proposal=proposal, actor=u["amministrativo"])
+    residence_municipality = case.child.residence_municipality
+    assert residence_municipality is not None
+    proposals.review_authorise(
+        proposal=proposal,
+        actor=u["amministrativo"],
+        data=proposals.AuthorisationData(
+            act_number=f"{proposal.pk}/{timezone.localdate().year}",
+            act_date=act_date or timezone.localdate(),
+            cost_estimate=Decimal("7800.00"),
+            paying_municipality=demo.municipalities[paying] if paying else residence_municipality,
+        ),
+    )
+    intervention = Intervention.objects.select_related("case", "proposal__review").get(proposal=proposal)
+    if intervention.provider_id is None and proposal.provider_id is not None:
+        # The provider named by the proposal delivers it: the provider's coordinator reaches the case.
+        intervention.provider = proposal.provider
+        intervention.save(update_fields=["provider"])
+    return intervention

@@ -29,7 +29,7 @@ from tutela.people.services import PersonData
 from tutela.protocol.models import ProtocolEntry, ProtocolRegister
 from tutela.protocol.services import protocol_entry_register
 from tutela.reference.models import Code, CodeList
-from tutela.services.models import ServiceProposal, ServiceType
+from tutela.services.models import Intervention, ServiceProposal, ServiceType
 from tutela.services.services import ProposalData
 from tutela.testing import factories
 
@@ -43,7 +43,9 @@ PUBLIC = "Annotazione ordinaria: colloquio con la scuola"
 class World:
     """The cases every scope is tested against.
 
-    mine       IN_CARE, led by assistente, child resident in Prato; educatore and psicologa in the case team
+    mine       IN_CARE, led by assistente, child resident in Prato; educatore and psicologa in the case team;
+               a DRAFT proposal, and an authorised one whose PLANNED home educational support (paid by Prato)
+               is delivered by the demo cooperative (so its coordinator, cooperativa, reaches the case)
     other      IN_CARE, led by assistente2, child resident in Montemurlo
     indirect   REFERRED, third-party report (Protocol Office), Prato
     direct     REFERRED, request recorded by the Prato desk (segretariato)
@@ -57,6 +59,7 @@ class World:
     cases: dict[str, Case]
     proposals: dict[str, ServiceProposal]
     attachments: dict[str, Attachment]  # "<case>" and "<case>.confidential"
+    interventions: dict[str, Intervention]
 
 
 def _report_with_draft(case: Case, worker: User) -> ServiceProposal:
@@ -150,6 +153,7 @@ def world_build(demo: DemoTerritory) -> World:
     )
     _journal(mine, u["assistente"])
     _journal(other, u["assistente2"])
+    mine_intervention = factories.authorised_intervention(demo, mine, delivery="educational")
     foreign, foreign_proposal = foreign_territory_case()
     assigned = factories.referred_case(demo, channel="direct")
     case_assign(case=assigned, actor=u["segretariato"], social_worker=u["assistente2"])
@@ -181,6 +185,7 @@ def world_build(demo: DemoTerritory) -> World:
         cases=cases,
         proposals={"mine": mine_proposal, "other": other_proposal, "foreign": foreign_proposal},
         attachments=attachments,
+        interventions={"mine": mine_intervention},
     )
 
 

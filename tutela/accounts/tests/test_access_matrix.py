@@ -58,7 +58,8 @@ class Page:
 
 @dataclass(frozen=True)
 class CaseScoped:
-    """A URL about one case; `target` is what its pk names: a case, a proposal or an attachment."""
+    """A URL about one case; `target` is what its pk names: a case, a proposal, an intervention or an
+    attachment."""
 
     target: str
     slugs: tuple[str, ...] = ()
@@ -120,7 +121,7 @@ SCOPE: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "educatore": (("mine",), ("other",)),
     "psicologa": (("mine",), ("other",)),
     # provider: cases with an intervention delivered by its organisation
-    "cooperativa": ((), ("mine", "other")),
+    "cooperativa": (("mine",), ("other",)),
     # residence: children resident in Montemurlo
     "comune": (("other", "direct_mm"), ("mine", "direct")),
     # no case at all
@@ -211,6 +212,9 @@ def _targets(world: World, row: CaseScoped, key: str) -> list[tuple[str, int, bo
     if row.target == "proposal":
         proposal = world.proposals.get(key)
         return [(f"{key} proposal", proposal.pk, False)] if proposal else []
+    if row.target == "intervention":
+        intervention = world.interventions.get(key)
+        return [(f"{key} intervention", intervention.pk, False)] if intervention else []
     return [
         (f"{key} document", world.attachments[key].pk, False),
         (f"{key} confidential document", world.attachments[f"{key}.confidential"].pk, True),

@@ -27,8 +27,8 @@ VISIBLE = {
     "assistente2": {"other", "assigned"},
     "educatore": {"mine"},
     "psicologa": {"mine"},
-    # provider: cases with an intervention of its organisation (none in this world)
-    "cooperativa": set(),
+    # provider: cases with an intervention of its organisation (the home support of "mine")
+    "cooperativa": {"mine"},
     # residence: children resident in Montemurlo
     "comune": {"other", "direct_mm"},
     # queue: REFERRED requests recorded by their own desk
