@@ -9,11 +9,23 @@ from django.utils import timezone
 
 from tutela.audit.services import audit_record
 from tutela.cases.models import Case
+from tutela.deadlines.calendar import add_business_days, add_calendar_days_rolling, patron_of
 from tutela.deadlines.models import Deadline, DeadlineQuerySet
 
 
 def end_of_day(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time(23, 59, 59)))
+
+
+def due_in_business_days(start: dt.date, days: int, territory: Any) -> dt.datetime:
+    """End of the `days`-th business day after `start` in the territory (service levels, reminders)."""
+    return end_of_day(add_business_days(start, days, patron_of(territory)))
+
+
+def due_in_calendar_days(start: dt.date, days: int, territory: Any) -> dt.datetime:
+    """End of a legal term of `days` calendar days, moved to the next business day when it ends on a holiday
+    or a weekend (court terms)."""
+    return end_of_day(add_calendar_days_rolling(start, days, patron_of(territory)))
 
 
 def deadline_create(
@@ -67,3 +79,17 @@ def deadline_cancel_for_source(*, source: models.Model, kind: str, actor: Any) -
         )
         cancelled += 1
     return cancelled
+
+
+def deadline_complete_for_source(*, source: models.Model, kind: str, actor: Any) -> int:
+    """Mark the pending deadlines of this kind that the object caused as done (e.g. a control's follow-up)."""
+    done = 0
+    for deadline in deadlines_of_source(source).pending().select_for_update().filter(kind=kind):
+        deadline.done_at = timezone.now()
+        deadline.done_by = actor
+        deadline.save(update_fields=["done_at", "done_by"])
+        audit_record(
+            actor=actor, action="deadlines.deadline.completed", obj=deadline, case_id=deadline.case_id
+        )
+        done += 1
+    return done
