@@ -22,6 +22,7 @@ def nav_items_for(request: HttpRequest) -> dict[str, Any]:
         items.append((_("Nuova istanza"), reverse("intake:record_direct")))
     if has_capability(user, Cap.CASE_VIEW):
         items.append((_("Pratiche"), reverse("cases:list")))
+        items.append((_("Scadenze"), reverse("deadlines:calendar")))
     if has_capability(user, Cap.PROTOCOL_VIEW):
         items.append((_("Protocollo"), reverse("protocol:list")))
     if Role.PRIVACY_OFFICER in roles:

@@ -68,3 +68,95 @@ class Deadline(models.Model):
 
     def is_overdue(self, now: dt.datetime | None = None) -> bool:
         return self.done_at is None and self.due_at < (now or timezone.now())
+
+
+class Reminder(models.Model):
+    """One notice about one deadline, to one user, on one channel (DESIGN.md section 6).
+
+    The unique key (deadline, kind, channel, recipient) is what makes `send_reminders` idempotent: a notice is
+    claimed by inserting its row, so a second run, or a concurrent one, finds it and sends nothing again.
+    """
+
+    class Kind(models.TextChoices):
+        BEFORE_DUE = "before_due", _("Promemoria")
+        OVERDUE = "overdue", _("Sollecito: scadenza superata")
+
+    class Channel(models.TextChoices):
+        IN_APP = "in_app", _("Avviso in Tutela")
+        EMAIL = "email", _("E-mail")
+
+    deadline = models.ForeignKey(Deadline, on_delete=models.PROTECT, related_name="reminders")
+    kind = models.CharField(_("tipo"), max_length=20, choices=Kind.choices)
+    channel = models.CharField(_("canale"), max_length=10, choices=Channel.choices)
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("destinatario"),
+        on_delete=models.PROTECT,
+        related_name="deadline_reminders",
+    )
+    created_at = models.DateTimeField(_("creato il"), default=timezone.now)
+    # E-mail: when the last attempt started, how many there were, the last error; in-app: sent when created.
+    claimed_at = models.DateTimeField(_("ultimo tentativo il"), default=timezone.now)
+    attempts = models.PositiveSmallIntegerField(_("tentativi"), default=0)
+    sent_at = models.DateTimeField(_("inviato il"), null=True, blank=True)
+    error = models.CharField(_("errore"), max_length=300, blank=True)
+    # In-app: read or dismissed by the recipient; it then leaves the worklist.
+    read_at = models.DateTimeField(_("letto il"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("promemoria")
+        verbose_name_plural = _("promemoria")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["deadline", "kind", "channel", "recipient"], name="reminder_once_per_channel"
+            ),
+        ]
+        indexes = [
+            # the "Promemoria" section of each worklist: the recipient's unread in-app notices
+            models.Index(
+                fields=["recipient", "created_at"],
+                name="reminder_unread",
+                condition=models.Q(channel="in_app", read_at__isnull=True),
+            ),
+            # e-mails to retry
+            models.Index(
+                fields=["claimed_at"],
+                name="reminder_email_unsent",
+                condition=models.Q(channel="email", sent_at__isnull=True),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.deadline_id} → {self.recipient_id} ({self.channel})"
+
+    @property
+    def case_id(self) -> int:
+        return self.deadline.case_id
+
+
+class CalendarFeedToken(models.Model):
+    """The secret of a user's private calendar feed (ICS). Only its SHA-256 is stored: the link is shown once,
+    when generated; generating a new one revokes the old."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feed_tokens"
+    )
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(_("creato il"), default=timezone.now)
+    revoked_at = models.DateTimeField(_("revocato il"), null=True, blank=True)
+    last_used_at = models.DateTimeField(_("ultimo utilizzo"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("link del calendario personale")
+        verbose_name_plural = _("link del calendario personale")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user"], condition=models.Q(revoked_at__isnull=True), name="calendar_feed_one_active"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        state = "revocato" if self.revoked_at else "attivo"
+        return f"{self.user_id} ({state}, {self.created_at:%d/%m/%Y})"

@@ -1,16 +1,25 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import secrets
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
-from django.db import models
-from django.utils import timezone
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
 
+from tutela.accounts.access import cases_visible_to, grants_of
+from tutela.accounts.roles import Role
 from tutela.audit.services import audit_record
 from tutela.cases.models import Case
+from tutela.cases.services.events import case_event_record
 from tutela.deadlines.calendar import add_business_days, add_calendar_days_rolling, patron_of
-from tutela.deadlines.models import Deadline, DeadlineQuerySet
+from tutela.deadlines.models import CalendarFeedToken, Deadline, DeadlineQuerySet
+from tutela.workflow import TransitionError
 
 
 def end_of_day(day: dt.date) -> dt.datetime:
@@ -93,3 +102,171 @@ def deadline_complete_for_source(*, source: models.Model, kind: str, actor: Any)
         )
         done += 1
     return done
+
+
+# --- done and undone, by hand ---------------------------------------------------------------------------------
+
+
+def deadline_responsible_id(deadline: Deadline) -> int | None:
+    """Who answers for the deadline: its owner, or else the case's lead social worker."""
+    return deadline.owner_id or deadline.case.lead_social_worker_id
+
+
+def _is_territory_coordinator(user: Any, territory_id: int) -> bool:
+    return any(g.role == Role.COORDINATOR and g.territory_id == territory_id for g in grants_of(user))
+
+
+def deadline_refusal(user: Any, deadline: Deadline, *, check_scope: bool = True) -> str | None:
+    """Why the user may not mark this deadline done or undone (Italian), or None when they may.
+    `check_scope=False` for rows of a page already limited to the user's cases."""
+    if deadline.cancelled_at is not None:
+        return _("La scadenza è stata annullata: non si può più completare o riaprire.")
+    if deadline.kind == Deadline.Kind.TAKE_IN_CHARGE:
+        return _("La presa in carico si completa assegnando la pratica, non a mano.")
+    responsible = deadline_responsible_id(deadline)
+    if user.pk != responsible and not _is_territory_coordinator(user, deadline.case.territory_id):
+        return _(
+            "Solo il responsabile della scadenza o il coordinatore del territorio possono completarla o riaprirla."
+        )
+    if check_scope and not cases_visible_to(user).filter(pk=deadline.case_id).exists():
+        return _("Non hai accesso a questa pratica.")
+    return None
+
+
+def _locked(deadline: Deadline) -> Deadline:
+    return (
+        Deadline.objects.select_for_update(of=("self",))
+        .select_related("case", "owner", "done_by")
+        .get(pk=deadline.pk)
+    )
+
+
+def deadline_complete(*, deadline: Deadline, actor: Any) -> Deadline:
+    """The responsible user (or the territory's coordinator) marks the deadline done: who and when."""
+    with transaction.atomic():
+        locked = _locked(deadline)
+        refusal = deadline_refusal(actor, locked)
+        if refusal:
+            raise TransitionError(refusal)
+        if locked.done_at is not None:
+            raise TransitionError(
+                _("La scadenza è già stata completata il %(date)s da %(user)s.")
+                % {"date": formats.date_format(timezone.localtime(locked.done_at)), "user": locked.done_by}
+            )
+        locked.done_at = timezone.now()
+        locked.done_by = actor
+        locked.save(update_fields=["done_at", "done_by"])
+        case_event_record(
+            case=locked.case,
+            actor=actor,
+            code="deadlines.deadline.completed",
+            description=_("Scadenza completata: %(kind)s del %(date)s")
+            % {
+                "kind": locked.get_kind_display(),
+                "date": formats.date_format(timezone.localtime(locked.due_at)),
+            },
+        )
+        audit_record(actor=actor, action="deadlines.deadline.completed", obj=locked, case_id=locked.case_id)
+    return locked
+
+
+def deadline_reopen(*, deadline: Deadline, actor: Any, reason: str) -> Deadline:
+    """Undo a completion marked by mistake, with the reason (kept in the case timeline and the audit log)."""
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": _("Indicare perché la scadenza torna da completare.")})
+    with transaction.atomic():
+        locked = _locked(deadline)
+        refusal = deadline_refusal(actor, locked)
+        if refusal:
+            raise TransitionError(refusal)
+        if locked.done_at is None:
+            raise TransitionError(_("La scadenza non è completata: non c'è nulla da annullare."))
+        previous = {
+            "done_at": locked.done_at.isoformat(),
+            "done_by": locked.done_by_id,
+        }
+        locked.done_at = None
+        locked.done_by = None
+        locked.save(update_fields=["done_at", "done_by"])
+        case_event_record(
+            case=locked.case,
+            actor=actor,
+            code="deadlines.deadline.reopened",
+            description=_("Completamento annullato: %(kind)s del %(date)s")
+            % {
+                "kind": locked.get_kind_display(),
+                "date": formats.date_format(timezone.localtime(locked.due_at)),
+            },
+            note=reason,
+        )
+        audit_record(
+            actor=actor,
+            action="deadlines.deadline.reopened",
+            obj=locked,
+            case_id=locked.case_id,
+            reason=reason,
+            data=previous,
+        )
+    return locked
+
+
+# --- the private calendar feed ---------------------------------------------------------------------------------
+
+
+def calendar_feed_token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def calendar_feed_token_issue(*, actor: Any) -> str:
+    """A new secret for the user's calendar feed; the previous one stops working. Returns the secret, which is
+    not stored (only its hash is) and is shown once."""
+    token = secrets.token_urlsafe(32)
+    with transaction.atomic():
+        # The user's row serialises two requests of the same user: one active link at a time.
+        get_user_model().objects.select_for_update().filter(pk=actor.pk).first()
+        _calendar_feed_revoke_active(actor)
+        feed = CalendarFeedToken.objects.create(user=actor, token_hash=calendar_feed_token_hash(token))
+        audit_record(actor=actor, action="deadlines.calendar_feed.issued", obj=feed)
+    return token
+
+
+def _calendar_feed_revoke_active(actor: Any) -> int:
+    revoked = 0
+    for feed in CalendarFeedToken.objects.select_for_update().filter(user=actor, revoked_at__isnull=True):
+        feed.revoked_at = timezone.now()
+        feed.save(update_fields=["revoked_at"])
+        audit_record(actor=actor, action="deadlines.calendar_feed.revoked", obj=feed)
+        revoked += 1
+    return revoked
+
+
+def calendar_feed_token_revoke(*, actor: Any) -> int:
+    """Switch off the user's calendar link; returns how many were active (0 or 1)."""
+    with transaction.atomic():
+        get_user_model().objects.select_for_update().filter(pk=actor.pk).first()
+        return _calendar_feed_revoke_active(actor)
+
+
+def calendar_feed_token_resolve(token: str) -> CalendarFeedToken | None:
+    """The active link of an active user for this secret, or None (unknown, revoked, user disabled)."""
+    if not token or len(token) > 200:
+        return None
+    return (
+        CalendarFeedToken.objects.select_related("user")
+        .filter(token_hash=calendar_feed_token_hash(token), revoked_at__isnull=True, user__is_active=True)
+        .first()
+    )
+
+
+def calendar_feed_read(*, feed: CalendarFeedToken, deadlines: list[Deadline]) -> None:
+    """Audit one download of the feed (it carries case codes) and note when the link was last used."""
+    with transaction.atomic():
+        feed.last_used_at = timezone.now()
+        feed.save(update_fields=["last_used_at"])
+        audit_record(
+            actor=feed.user,
+            action="deadlines.calendar_feed.read",
+            obj=feed,
+            data={"cases": sorted({d.case_id for d in deadlines}), "deadlines": len(deadlines)},
+        )

@@ -19,7 +19,7 @@ from tutela.audit.services import audit_record
 from tutela.cases.models import Channel
 from tutela.cases.services.events import case_event_record
 from tutela.cases.services.opening import case_open_or_attach
-from tutela.deadlines.services import deadline_create, end_of_day
+from tutela.deadlines.services import deadline_create, due_in_business_days
 from tutela.documents.services import attachment_store_upload
 from tutela.intake.models import Referral
 from tutela.people.services import PersonData, person_resolve
@@ -116,8 +116,10 @@ def _referral_create(
             case=case,
             kind="take_in_charge",
             actor=actor,
-            description=_("Presa in carico entro %(days)s giorni dalla ricezione") % {"days": days},
-            due_at=end_of_day(data.received_on + dt.timedelta(days=days)),
+            description=_("Presa in carico entro %(days)s giorni lavorativi dalla ricezione")
+            % {"days": days},
+            # Working days (ADR 0011): weekends, national holidays and the patron saint's day do not count.
+            due_at=due_in_business_days(data.received_on, days, territory),
         )
     return referral
 

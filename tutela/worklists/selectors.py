@@ -9,7 +9,7 @@ from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from tutela.accounts.access import cases_visible_to, grants_of, organisations_with
+from tutela.accounts.access import cases_visible_to, grants_of, has_capability, organisations_with
 from tutela.accounts.roles import Cap, Role
 from tutela.cases.models import Case, CaseState, Channel
 from tutela.deadlines.models import Deadline
@@ -52,11 +52,36 @@ def _proposals_visible_to(user: Any) -> QuerySet[ServiceProposal]:
     return ServiceProposal.objects.filter(case__in=cases_visible_to(user))
 
 
+def _deadline_sections(user: Any) -> list[Section]:
+    """Every role that reads cases: its unread reminders (when there are some), then the deadlines it answers
+    for, overdue and due in the next 7 business days (tutela.deadlines.selectors)."""
+    from tutela.deadlines.selectors import unread_reminders, worklist_deadlines
+
+    if not has_capability(user, Cap.CASE_VIEW):
+        return []
+    sections: list[Section] = []
+    reminders = unread_reminders(user)
+    count = reminders.count()
+    if count:
+        sections.append(
+            Section("reminders", str(_("Promemoria")), "reminders", count, list(reminders[:ROWS]))
+        )
+    overdue, upcoming = worklist_deadlines(user, timezone.now())
+    for key, title, rows in (
+        ("deadlines_overdue", _("Scadenze superate"), overdue),
+        ("deadlines_upcoming", _("Scadenze nei prossimi 7 giorni lavorativi"), upcoming),
+    ):
+        count = rows.count()
+        if count:
+            sections.append(Section(key, str(title), "deadlines", count, list(rows[:ROWS])))
+    return sections
+
+
 def worklist_sections(user: Any) -> list[Section]:
     """The sections of the user's worklist, one group per role they hold."""
     roles = {g.role for g in grants_of(user)}
     visible = cases_visible_to(user)
-    sections: list[Section] = []
+    sections: list[Section] = _deadline_sections(user)
     if Role.PROTOCOL_OFFICER in roles:
         today = timezone.localdate()
         entries = (
@@ -144,7 +169,8 @@ def worklist_sections(user: Any) -> list[Section]:
                 "new_cases", _("Nuovi casi del territorio"), visible.filter(state=CaseState.REFERRED)
             )
         )
-        overdue = visible.filter(deadlines__in=Deadline.objects.overdue(timezone.now())).distinct()
+        late = Deadline.objects.overdue(timezone.now()).filter(kind=Deadline.Kind.TAKE_IN_CHARGE)
+        overdue = visible.filter(deadlines__in=late).distinct()
         sections.append(_case_section("overdue", _("Prese in carico oltre il termine"), overdue))
     if Role.MUNICIPALITY_OFFICER in roles:
         sections.append(

@@ -23,6 +23,7 @@ from tutela.audit.models import AuditEvent
 from tutela.cases.models import CaseState
 from tutela.cases.views import CASE_ACTIONS
 from tutela.core.demo.territory import DemoTerritory
+from tutela.deadlines.models import Deadline
 from tutela.services.views import ACTIONS as PROPOSAL_ACTIONS
 
 OUTSIDER = "estraneo"
@@ -84,6 +85,13 @@ MATRIX: dict[str, Page | CaseScoped] = {
     "cases:member_add": CaseScoped("case"),
     "services:action": CaseScoped("proposal", slugs=tuple(PROPOSAL_ACTIONS)),
     "documents:download": CaseScoped("attachment"),
+    # Deadlines (ADR 0011): done/undone through the case's access (the World's take-in-charge deadlines are
+    # closed by the assignment only: every user in scope is sent back to the case); the user's own pages.
+    "deadlines:complete": CaseScoped("deadline", method="post"),
+    "deadlines:reopen": CaseScoped("deadline"),
+    "deadlines:calendar": Page(CASE_READERS),
+    "deadlines:reminders": Page(CASE_READERS),
+    "deadlines:feed_settings": Page(CASE_READERS),
     # Login and sessions (ADR 0006): every logged-in user's own second factor, security page and password.
     "accounts:two_factor_verify": Page(frozenset(ROLES)),
     "accounts:two_factor_enrol": Page(frozenset(ROLES)),
@@ -102,6 +110,8 @@ MATRIX: dict[str, Page | CaseScoped] = {
 }
 # The pages of the login itself, open to anonymous visitors: the single sign-on start and return.
 LOGIN_PAGES = {"login", "logout", "accounts:oidc_start", "accounts:oidc_callback"}
+# Authenticated by the secret in its address, without a session: tutela/deadlines/tests/test_feed.py.
+TOKEN_PAGES = {"deadlines:feed"}
 
 # role: (cases in scope, cases out of scope), keys of conftest.World.cases
 SCOPE: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
@@ -181,7 +191,9 @@ def _walk(patterns: list[Any], namespace: str = "") -> Iterator[str]:
         elif isinstance(entry, URLPattern):
             name = entry.name or f"<unnamed {entry.pattern}>"
             full = f"{namespace}:{name}" if namespace else name
-            if full in LOGIN_PAGES or str(entry.pattern).startswith(settings.STATIC_URL.lstrip("/")):
+            if full in LOGIN_PAGES | TOKEN_PAGES or str(entry.pattern).startswith(
+                settings.STATIC_URL.lstrip("/")
+            ):
                 continue
             yield full
 
@@ -215,6 +227,9 @@ def _targets(world: World, row: CaseScoped, key: str) -> list[tuple[str, int, bo
     if row.target == "intervention":
         intervention = world.interventions.get(key)
         return [(f"{key} intervention", intervention.pk, False)] if intervention else []
+    if row.target == "deadline":
+        deadline = Deadline.objects.filter(case=world.cases[key]).order_by("pk").first()
+        return [(f"{key} deadline", deadline.pk, False)] if deadline else []
     return [
         (f"{key} document", world.attachments[key].pk, False),
         (f"{key} confidential document", world.attachments[f"{key}.confidential"].pk, True),
@@ -234,6 +249,8 @@ def _expected_in_scope(user: str, key: str, name: str, slug: str, confidential: 
         return 200 if slug in CASE_ACTIONS_OPEN.get((user, key), set()) else 302
     if name == "services:action":
         return 200 if slug in PROPOSAL_ACTIONS_OPEN.get((user, key), set()) else 302
+    if name in {"deadlines:complete", "deadlines:reopen"}:
+        return 302
     if name == "cases:journal_add":  # journal.write is checked with the scope: without it, 404
         return 200 if user in JOURNAL_WRITERS else 404
     if name == "cases:family_add":  # family.edit with the scope; then only the lead, on an open case

@@ -131,7 +131,14 @@ def territory_build(*, password: str, name: str = TERRITORY_NAME) -> DemoTerrito
     )
     territory, _ = Territory.objects.get_or_create(
         name=name,
-        defaults={"managing_body": sds, "lead_municipality": prato, "take_in_charge_days": 10},
+        defaults={
+            "managing_body": sds,
+            "lead_municipality": prato,
+            "take_in_charge_days": 10,
+            # Prato's patron, Santo Stefano (26 December), falls on a national holiday: no extra day off.
+            "patron_saint_month": 12,
+            "patron_saint_day": 26,
+        },
     )
     territory.municipalities.set(municipalities.values())
     orgs: dict[str, Organisation] = {"sds": sds}

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from tutela.audit.models import AuditEvent
 from tutela.cases.services.assignment import case_assign
+from tutela.deadlines.calendar import add_business_days, patron_of
 from tutela.deadlines.models import Deadline
 from tutela.deadlines.services import deadline_complete_for_case, deadline_create, end_of_day
 from tutela.testing import factories
@@ -25,10 +26,13 @@ def test_end_of_day_is_the_last_second_in_italian_time():
 
 
 def test_a_referral_received_long_ago_is_overdue_until_the_case_is_assigned(demo, coordinator, social_worker):
-    case = factories.referred_case(demo, days_ago=12)
+    # 10 working days (ADR 0011) never span more than 25 calendar days, even over Christmas and Epiphany.
+    case = factories.referred_case(demo, days_ago=25)
     deadline = Deadline.objects.get(case=case, kind="take_in_charge")
     now = timezone.now()
-    assert timezone.localtime(deadline.due_at).date() == timezone.localdate() - dt.timedelta(days=2)
+    received = timezone.localdate() - dt.timedelta(days=25)
+    expected = add_business_days(received, 10, patron_of(demo.territory))
+    assert timezone.localtime(deadline.due_at).date() == expected
     assert deadline.is_overdue(now)
     assert list(Deadline.objects.overdue(now)) == [deadline]
 

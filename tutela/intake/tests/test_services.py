@@ -17,6 +17,7 @@ from django.utils import timezone
 from tutela.accounts.models import Organisation
 from tutela.audit.models import AuditEvent
 from tutela.cases.models import Case, CaseEvent, CaseState, Channel
+from tutela.deadlines.calendar import add_business_days, patron_of
 from tutela.deadlines.models import Deadline
 from tutela.documents.models import Attachment
 from tutela.intake.models import Referral
@@ -193,7 +194,9 @@ def test_protocol_office_registers_a_referral(demo, protocol_officer, django_cap
 
     deadline = Deadline.objects.get(case=case)
     assert deadline.kind == "take_in_charge"
-    assert timezone.localtime(deadline.due_at).date() == referral.received_on + dt.timedelta(days=10)
+    # 10 working days (ADR 0011): weekends, national holidays and the patron saint's day are skipped.
+    due = timezone.localtime(deadline.due_at).date()
+    assert due == add_business_days(referral.received_on, 10, patron_of(demo.territory))
     assert timezone.localtime(deadline.due_at).time() == dt.time(23, 59, 59)
     assert deadline.done_at is None
 
@@ -235,8 +238,11 @@ def test_the_take_in_charge_deadline_follows_the_territory_setting(demo):
     referral = _register(demo, _child(demo), _data(demo, received_on=received))
 
     deadline = Deadline.objects.get(case=referral.case, kind="take_in_charge")
-    assert timezone.localtime(deadline.due_at).date() == received + dt.timedelta(days=5)
-    assert "5 giorni" in deadline.description
+    # Counted in working days (ADR 0011), no longer in calendar days.
+    assert timezone.localtime(deadline.due_at).date() == add_business_days(
+        received, 5, patron_of(demo.territory)
+    )
+    assert "5 giorni lavorativi" in deadline.description
 
 
 def test_a_second_referral_with_the_same_fiscal_code_joins_the_open_case(demo):
