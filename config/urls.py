@@ -19,5 +19,6 @@ urlpatterns = [
     path("documenti/", include("tutela.documents.urls")),
     path("riferimenti/", include("tutela.core.urls")),
     path("registro-accessi/", include("tutela.audit.urls")),
+    path("scadenze/", include("tutela.deadlines.urls")),
     path("", include("tutela.worklists.urls")),
 ]
