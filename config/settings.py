@@ -113,6 +113,8 @@ INSTALLED_APPS = [
     "tutela.deadlines",
     "tutela.notifications",
     "tutela.worklists",
+    "tutela.indicators",
+    "tutela.surveys",
 ]
 
 MIDDLEWARE = [

@@ -20,5 +20,9 @@ urlpatterns = [
     path("riferimenti/", include("tutela.core.urls")),
     path("registro-accessi/", include("tutela.audit.urls")),
     path("scadenze/", include("tutela.deadlines.urls")),
+    path("indicatori/", include("tutela.indicators.urls")),
+    path("questionari/", include("tutela.surveys.urls")),
+    # Satisfaction surveys answered without login (single-use links and printed codes).
+    path("q/", include("tutela.surveys.urls_public")),
     path("", include("tutela.worklists.urls")),
 ]

@@ -50,6 +50,10 @@ class Cap:
     MUNICIPALITY_ACKNOWLEDGE = "intervention.municipality_acknowledge"
     # Open a case outside the scope (not outside the territory) after stating a reason: DESIGN.md section 5.
     BREAK_GLASS = "case.break_glass"
+    # Indicators, objectives and satisfaction surveys (seeds 001, 002, 004)
+    INDICATORS_VIEW = "indicators.view"  # the dashboard, its export and the objectives (reading)
+    INDICATORS_MANAGE = "indicators.manage"  # objectives, phases, indicators' values, staff FTE
+    SURVEYS_MANAGE = "surveys.manage"  # questionnaires, desk administrations, results
 
 
 ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
@@ -66,6 +70,8 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             Cap.JOURNAL_WRITE,
             Cap.PROTOCOL_VIEW,
             Cap.BREAK_GLASS,
+            Cap.INDICATORS_VIEW,
+            Cap.SURVEYS_MANAGE,
         }
     ),
     Role.SOCIAL_WORKER: frozenset(
@@ -82,7 +88,9 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
         }
     ),
     Role.ADMIN_OFFICER: frozenset({Cap.PROPOSAL_REVIEW, Cap.CASE_VIEW, Cap.CATALOGUE_MANAGE, Cap.COSTS_VIEW}),
-    Role.MANAGING_BODY: frozenset({Cap.CASE_VIEW, Cap.CONTROL_WRITE, Cap.COSTS_VIEW, Cap.CATALOGUE_MANAGE}),
+    Role.MANAGING_BODY: frozenset(
+        {Cap.CASE_VIEW, Cap.CONTROL_WRITE, Cap.COSTS_VIEW, Cap.CATALOGUE_MANAGE, Cap.INDICATORS_VIEW}
+    ),
     Role.MUNICIPALITY_OFFICER: frozenset({Cap.CASE_VIEW, Cap.COSTS_VIEW, Cap.MUNICIPALITY_ACKNOWLEDGE}),
     Role.EDUCATOR: frozenset(
         {Cap.CASE_VIEW, Cap.JOURNAL_WRITE, Cap.DELIVERY_RECORD, Cap.PROGRESS_REPORT_WRITE}
@@ -93,7 +101,16 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
     Role.HEALTH_PROFESSIONAL: frozenset(
         {Cap.CASE_VIEW, Cap.JOURNAL_WRITE, Cap.VIEW_CONFIDENTIAL, Cap.BREAK_GLASS}
     ),
-    Role.MANAGER: frozenset({Cap.CASE_VIEW, Cap.BREAK_GLASS, Cap.COSTS_VIEW}),
+    Role.MANAGER: frozenset(
+        {
+            Cap.CASE_VIEW,
+            Cap.BREAK_GLASS,
+            Cap.COSTS_VIEW,
+            Cap.INDICATORS_VIEW,
+            Cap.INDICATORS_MANAGE,
+            Cap.SURVEYS_MANAGE,
+        }
+    ),
     Role.PRIVACY_OFFICER: frozenset(),
     Role.SYSADMIN: frozenset(),
 }

@@ -25,6 +25,10 @@ def nav_items_for(request: HttpRequest) -> dict[str, Any]:
         items.append((_("Scadenze"), reverse("deadlines:calendar")))
     if has_capability(user, Cap.PROTOCOL_VIEW):
         items.append((_("Protocollo"), reverse("protocol:list")))
+    if has_capability(user, Cap.INDICATORS_VIEW):
+        items.append((_("Indicatori"), reverse("indicators:dashboard")))
+    if has_capability(user, Cap.SURVEYS_MANAGE) or has_capability(user, Cap.INTERVENTION_MANAGE):
+        items.append((_("Questionari"), reverse("surveys:home")))
     if Role.PRIVACY_OFFICER in roles:
         items.append((_("Registro accessi"), reverse("audit:home")))
     if has_capability(user, Cap.BREAK_GLASS):

@@ -8,7 +8,7 @@ every wrong answer, so one run reports the whole matrix and stays fast.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -55,6 +55,7 @@ class Page:
     allowed: frozenset[str]
     query: str = ""
     reauth: bool = False  # `allowed` are first sent to confirm their identity (302 to accounts:reauth)
+    kwargs: Callable[[DemoTerritory], dict[str, int]] | None = None  # the URL's arguments, from the demo
 
 
 @dataclass(frozen=True)
@@ -69,6 +70,38 @@ class CaseScoped:
 
 CASE_READERS = frozenset(ROLES) - {"protocollo", "dpo", "admin", OUTSIDER}
 BREAK_GLASS_USERS = frozenset({"coordinatore", "assistente", "assistente2", "psicologa", "dirigente"})
+# Indicators, objectives and satisfaction surveys (ADR 0013); what they show: tutela/indicators/tests and
+# tutela/surveys/tests (where the answer pages, open without login, are tested too).
+INDICATOR_READERS = frozenset({"coordinatore", "sds", "dirigente"})
+INDICATOR_MANAGERS = frozenset({"dirigente"})
+SURVEY_MANAGERS = frozenset({"coordinatore", "dirigente"})
+SURVEY_INTERVENTION_USERS = {"coordinatore", "dirigente", "assistente"}  # survey managers, the lead
+
+
+def _objective_page(
+    allowed: frozenset[str], pick: Callable[[Any], Any] = lambda objective: objective
+) -> Page:
+    """A page about the demo's objective of seed 002 (indicators/demo.py), or one of its phases or indicators."""
+
+    def kwargs(demo: DemoTerritory) -> dict[str, int]:
+        from tutela.indicators.demo import objective_demo_load
+
+        return {"pk": pick(objective_demo_load(demo)).pk}
+
+    return Page(allowed, kwargs=kwargs)
+
+
+def _survey_page(allowed: frozenset[str], pick: Callable[[Any], Any]) -> Page:
+    """A page about the demo's questionnaire or its yearly desk survey (surveys/demo.py)."""
+
+    def kwargs(demo: DemoTerritory) -> dict[str, int]:
+        from tutela.surveys.demo import survey_demo_load
+
+        return {"pk": pick(survey_demo_load(demo)).pk}
+
+    return Page(allowed, kwargs=kwargs)
+
+
 MATRIX: dict[str, Page | CaseScoped] = {
     "worklists:home": Page(frozenset(ROLES)),
     "cases:list": Page(CASE_READERS),
@@ -107,9 +140,34 @@ MATRIX: dict[str, Page | CaseScoped] = {
     "audit:file": Page(frozenset({"dpo"}), query="?q=NESSUNO"),
     "audit:event_list": Page(frozenset({"dpo"})),
     "audit:event_export": Page(frozenset({"dpo"}), query="?formato=csv", reauth=True),
+    "indicators:dashboard": Page(INDICATOR_READERS),
+    "indicators:drilldown": Page(CASE_READERS, query="?indicatore=new_cases&serie=nuove"),
+    "indicators:export": Page(INDICATOR_READERS),
+    "indicators:staff": Page(INDICATOR_MANAGERS),
+    "indicators:objective_list": Page(INDICATOR_READERS),
+    "indicators:objective_new": Page(INDICATOR_MANAGERS),
+    "indicators:objective_detail": _objective_page(INDICATOR_READERS),
+    "indicators:objective_edit": _objective_page(INDICATOR_MANAGERS),
+    "indicators:objective_approve": _objective_page(INDICATOR_MANAGERS),
+    "indicators:phase_add": _objective_page(INDICATOR_MANAGERS),
+    "indicators:indicator_add": _objective_page(INDICATOR_MANAGERS),
+    "indicators:phase_edit": _objective_page(INDICATOR_MANAGERS, lambda o: o.phases.order_by("pk").first()),
+    "indicators:indicator_actual": _objective_page(
+        INDICATOR_MANAGERS, lambda o: o.indicators.get(value_type="date")
+    ),
+    "surveys:home": Page(SURVEY_MANAGERS | {"assistente", "assistente2"}),
+    "surveys:questionnaire_new": Page(SURVEY_MANAGERS),
+    "surveys:questionnaire": _survey_page(SURVEY_MANAGERS, lambda s: s.questionnaire),
+    "surveys:questionnaire_toggle": _survey_page(SURVEY_MANAGERS, lambda s: s.questionnaire),
+    "surveys:desk_administration_new": _survey_page(SURVEY_MANAGERS, lambda s: s.questionnaire),
+    "surveys:results": _survey_page(INDICATOR_READERS, lambda s: s.questionnaire),
+    "surveys:administration": _survey_page(SURVEY_MANAGERS, lambda s: s.desk_administration),
+    "surveys:intervention": CaseScoped("intervention"),
 }
 # The pages of the login itself, open to anonymous visitors: the single sign-on start and return.
 LOGIN_PAGES = {"login", "logout", "accounts:oidc_start", "accounts:oidc_callback"}
+# The satisfaction surveys' answer pages, open to anonymous visitors like the login: tutela/surveys/tests.
+LOGIN_PAGES |= {"surveys_public:code", "surveys_public:answer"}
 # Authenticated by the secret in its address, without a session: tutela/deadlines/tests/test_feed.py.
 TOKEN_PAGES = {"deadlines:feed"}
 
@@ -171,6 +229,7 @@ AUDITED_READS = {
         "cases.case.viewed",
     ),
     "documents:download": "documents.attachment.downloaded",
+    "surveys:intervention": "cases.case.viewed",
 }
 
 
@@ -261,6 +320,8 @@ def _expected_in_scope(user: str, key: str, name: str, slug: str, confidential: 
         return 200 if ((user, key) in LEADS or user == "coordinatore") and is_open else 302
     if name == "documents:download":
         return 200 if not confidential or user in CONFIDENTIAL_READERS else 404
+    if name == "surveys:intervention":  # the lead social worker and who manages the surveys
+        return 200 if user in SURVEY_INTERVENTION_USERS else 404
     raise AssertionError(f"no expectation for {name}")
 
 
@@ -416,7 +477,7 @@ def test_pages_answer_by_capability(
         for name, row in MATRIX.items():
             if not isinstance(row, Page):
                 continue
-            response = client.get(reverse(name) + row.query)
+            response = client.get(reverse(name, kwargs=row.kwargs(demo) if row.kwargs else None) + row.query)
             expected = (302 if row.reauth else 200) if username in row.allowed else 404
             if response.status_code != expected:
                 failures.append(f"{username} GET {name}: {response.status_code}, expected {expected}")
@@ -439,12 +500,12 @@ def _list_check(username: str, world: World, page: str) -> list[str]:
     ]
 
 
-def test_anonymous_is_sent_to_login_from_every_url(client: Client, world: World) -> None:
+def test_anonymous_is_sent_to_login_from_every_url(client: Client, demo: DemoTerritory, world: World) -> None:
     login_url = reverse("login")
     failures = []
     for name, row in MATRIX.items():
         if isinstance(row, Page):
-            url = reverse(name)
+            url = reverse(name, kwargs=row.kwargs(demo) if row.kwargs else None)
         else:
             _label, pk, _confidential = _targets(world, row, "mine")[0]
             url = _urls(name, row, pk)[0][1]

@@ -117,6 +117,7 @@ def test_every_confidential_column_is_encrypted(demo):
         "services.DeliveryControl.findings",
         "services.DeliveryControl.follow_up",
         "services.DeliveryControl.provider_reply",
+        "surveys.Answer.text",
     }
 
 
