@@ -13,6 +13,8 @@ class Communication(models.Model):
         THIRD_PARTY_NOTICE = "third_party_notice", _("Notifica all'ente segnalante")
         ADMIN_OFFICE_NOTICE = "admin_office_notice", _("Trasmissione all'Area amministrativa")
         MUNICIPALITY_NOTICE = "municipality_notice", _("Comunicazione al Comune di residenza")
+        PROGRESS_REPORT_NOTICE = "progress_report_notice", _("Relazione di aggiornamento al Comune")
+        COURT_TRANSMISSION = "court_transmission", _("Trasmissione all'autorità giudiziaria")
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="communications")
     kind = models.CharField(_("tipo"), max_length=30, choices=Kind.choices)

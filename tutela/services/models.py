@@ -491,6 +491,11 @@ class EducatorAssignment(models.Model):
     ends_on = models.DateField(_("al"), null=True, blank=True)
     assigned_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     assigned_at = models.DateTimeField(auto_now_add=True)
+    # The case-team membership the assignment brought (None when the educator was already in the team for
+    # another reason): ending the educator's last assignment on the case removes only a membership it brought.
+    team_member = models.ForeignKey(
+        "cases.CaseMember", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["starts_on"]
