@@ -37,6 +37,9 @@ class Cap:
     PROPOSAL_EVALUATE = "proposal.evaluate"
     PROPOSAL_REVIEW = "proposal.review"
     VIEW_CONFIDENTIAL = "case.view_confidential"
+    # Court orders, duties, mandates, reports and art. 403 placements (tutela/court): lead social worker or
+    # coordinator; reading them needs VIEW_CONFIDENTIAL.
+    COURT_WRITE = "court.write"
     PROTOCOL_VIEW = "protocol.view"
     # Services (issue: delivery, placements, monitoring, controls, costs)
     CATALOGUE_MANAGE = "services.catalogue_manage"  # providers, contracts, rates, facilities, foster carers
@@ -140,3 +143,8 @@ ROLE_SCOPE: dict[str, str] = {
     Role.PRIVACY_OFFICER: Scope.NONE,
     Role.SYSADMIN: Scope.NONE,
 }
+
+
+# Judicial authority (tutela/court), added to the roles above.
+for _role in (Role.COORDINATOR, Role.SOCIAL_WORKER):
+    ROLE_CAPABILITIES[_role] = ROLE_CAPABILITIES[_role] | {Cap.COURT_WRITE}

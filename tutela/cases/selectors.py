@@ -54,7 +54,7 @@ def case_page(user: Any, case: Case) -> dict[str, Any]:
         )
         .order_by("-created_at")
     )
-    return {
+    page: dict[str, Any] = {
         "confidential_visible": confidential,
         "family": case.child.relationships.select_related("relative").order_by("kind"),
         "events": CaseEvent.objects.filter(case=case)
@@ -77,3 +77,8 @@ def case_page(user: Any, case: Case) -> dict[str, Any]:
             "recipient_organisation", "recipient_municipality", "protocol_entry"
         ),
     }
+    if not confidential:  # court deadlines and events reveal a proceeding: they are a confidential section
+        from tutela.court.selectors import hide_court_data
+
+        hide_court_data(page)
+    return page

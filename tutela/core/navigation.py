@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from tutela.accounts.access import grants_of, has_capability
 from tutela.accounts.break_glass import break_glass_to_review_count, may_review_break_glass
 from tutela.accounts.roles import Cap, Role
+from tutela.court.selectors import court_deadlines_visible
 
 
 def nav_items_for(request: HttpRequest) -> dict[str, Any]:
@@ -31,6 +32,8 @@ def nav_items_for(request: HttpRequest) -> dict[str, Any]:
         items.append((_("Questionari"), reverse("surveys:home")))
     if Role.PRIVACY_OFFICER in roles:
         items.append((_("Registro accessi"), reverse("audit:home")))
+    if court_deadlines_visible(user):
+        items.append((_("Scadenze giudiziarie"), reverse("court:deadlines")))
     if has_capability(user, Cap.BREAK_GLASS):
         items.append((_("Accesso di emergenza"), reverse("accounts:break_glass")))
     if may_review_break_glass(user):

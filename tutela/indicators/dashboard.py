@@ -58,7 +58,12 @@ def drilldown_url(f: MetricFilter, metric: str, series: str) -> str:
 
 
 def _shown(f: MetricFilter, metric: Metric, figure: Figure) -> ShownFigure:
-    url = drilldown_url(f, metric.key, figure.series) if figure.cases is not None and figure.series else None
+    """A count links to its own cases; a derived value (median, share, change) to the cases it rests on."""
+    url = None
+    if figure.cases is not None and figure.series:
+        url = drilldown_url(f, metric.key, figure.series)
+    elif figure.drill and figure.value is not None:
+        url = drilldown_url(f, metric.key, figure.drill)
     return ShownFigure(figure.label, format_value(figure.value, figure.unit), url, figure.series)
 
 

@@ -59,6 +59,7 @@ class Figure:
     cases: QuerySet[Case] | None = None
     unit: str = ""
     basis: tuple[int, ...] = ()
+    drill: str = ""  # a derived value's list: the series of the figure whose cases it is computed on
 
     def __post_init__(self) -> None:
         if self.kind == COUNT and not self.basis and isinstance(self.value, int):
@@ -108,5 +109,5 @@ def share(part: int, whole: int) -> Decimal | None:
     return (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
-def share_figure(label: str, part: int, whole: int) -> Figure:
-    return Figure(label, share(part, whole), SHARE, unit="%", basis=(part, whole))
+def share_figure(label: str, part: int, whole: int, *, drill: str = "") -> Figure:
+    return Figure(label, share(part, whole), SHARE, unit="%", basis=(part, whole), drill=drill)

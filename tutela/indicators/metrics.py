@@ -206,8 +206,9 @@ def take_in_charge_time(f: MetricFilter) -> Metric:
                 MEDIAN,
                 unit=_("giorni"),
                 basis=(len(days),),
+                drill="assegnate",
             ),
-            share_figure(_("Quota assegnata entro il termine"), len(within), len(days)),
+            share_figure(_("Quota assegnata entro il termine"), len(within), len(days), drill="assegnate"),
         ],
         tables=[
             Table(_("Giorni di calendario dalla ricezione all'assegnazione"), [_("Pratiche")], table_rows)
@@ -258,7 +259,9 @@ def personalised_projects(f: MetricFilter) -> Metric:
         [
             Figure(_("Minori in carico"), children, series="in_carico", cases=one_per_child(cases)),
             *parts,
-            share_figure(_("Quota di minori con progetto personalizzato"), planned, children),
+            share_figure(
+                _("Quota di minori con progetto personalizzato"), planned, children, drill="in_carico"
+            ),
         ],
         groups=[parts],
     )
@@ -341,7 +344,7 @@ def yearly_change(f: MetricFilter) -> Metric:
                 series="precedente",
                 cases=one_per_child(previous),
             ),
-            Figure(_("Variazione"), change, CHANGE, unit="%", basis=(now, before)),
+            Figure(_("Variazione"), change, CHANGE, unit="%", basis=(now, before), drill="attuale"),
         ],
     )
 
@@ -377,7 +380,7 @@ def caseload(f: MetricFilter) -> Metric:
                         cases=open_cases.filter(lead_social_worker=user_id),
                     ),
                     Figure(_("FTE"), fte[user_id], PLAIN),
-                    Figure(_("Pratiche per FTE"), per_fte, RATE, basis=(n,)),
+                    Figure(_("Pratiche per FTE"), per_fte, RATE, basis=(n,), drill=f"as:{user_id}"),
                 ],
             )
         )
@@ -389,7 +392,7 @@ def caseload(f: MetricFilter) -> Metric:
         _("Carico di lavoro per assistente sociale"),
         [
             Figure(_("Pratiche aperte a fine periodo"), total, series="aperte", cases=open_cases),
-            Figure(_("Pratiche per assistente sociale (FTE)"), average, RATE, basis=(total,)),
+            Figure(_("Pratiche per assistente sociale (FTE)"), average, RATE, basis=(total,), drill="aperte"),
         ],
         tables=[
             Table(_("Per assistente sociale"), [_("Pratiche aperte"), _("FTE"), _("Pratiche per FTE")], rows)
@@ -494,7 +497,12 @@ def court_deadlines(f: MetricFilter) -> Metric:
                 cases=_cases_of(deadlines.values("case_id")),
             ),
             *parts,
-            share_figure(_("Quota rispettata tra quelle già scadute"), int(parts[0].value or 0), int(due)),
+            share_figure(
+                _("Quota rispettata tra quelle già scadute"),
+                int(parts[0].value or 0),
+                int(due),
+                drill="tutte",
+            ),
         ],
         groups=[parts],
         note=_(

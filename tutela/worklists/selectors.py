@@ -129,6 +129,16 @@ def worklist_sections(user: Any) -> list[Section]:
         sections.append(
             _case_section("closures", _("Chiusure da confermare"), visible.filter(state=CaseState.CLOSING))
         )
+        from tutela.court.selectors import escalated_cases
+
+        sections.append(
+            _case_section(
+                "art403_late",
+                _("Collocamenti d'urgenza: termini superati"),
+                escalated_cases(user),
+                _("Passaggi dell'art. 403 c.c. non registrati in tempo: sezione Autorità giudiziaria della pratica."),
+            )
+        )
     if Role.SOCIAL_WORKER in roles:
         mine = visible.filter(lead_social_worker=user)
         sections.append(_case_section("to_assess", _("Da valutare"), mine.filter(state=CaseState.ASSESSMENT)))

@@ -23,6 +23,8 @@ from tutela.audit.models import AuditEvent
 from tutela.cases.models import CaseState
 from tutela.cases.views import CASE_ACTIONS
 from tutela.core.demo.territory import DemoTerritory
+from tutela.court.testing import court_matrix_targets
+from tutela.court.views import ORDER_ACTIONS as COURT_ORDER_ACTIONS
 from tutela.deadlines.models import Deadline
 from tutela.services.views import ACTIONS as PROPOSAL_ACTIONS
 
@@ -118,6 +120,22 @@ MATRIX: dict[str, Page | CaseScoped] = {
     "cases:member_add": CaseScoped("case"),
     "services:action": CaseScoped("proposal", slugs=tuple(PROPOSAL_ACTIONS)),
     "documents:download": CaseScoped("attachment"),
+    # Court data (tutela/court): a confidential section; objects of the World's cases in care, built by
+    # tutela/court/testing.py; tutela/court/tests/test_views.py for what the pages show.
+    "court:case": CaseScoped("case"),
+    "court:proceeding_add": CaseScoped("case"),
+    "court:placement_add": CaseScoped("case"),
+    "court:order_add": CaseScoped("court.proceeding"),
+    "court:order": CaseScoped("court.order"),
+    "court:order_action": CaseScoped("court.order", slugs=tuple(COURT_ORDER_ACTIONS)),
+    "court:report": CaseScoped("court.report"),
+    "court:report_edit": CaseScoped("court.report"),
+    "court:report_file": CaseScoped("court.report"),
+    "court:report_disclosable": CaseScoped("court.report"),
+    "court:placement": CaseScoped("court.placement"),
+    "court:placement_letter": CaseScoped("court.placement"),
+    "court:step": CaseScoped("court.step"),
+    "court:deadlines": Page(frozenset({"coordinatore"})),
     # Deadlines (ADR 0011): done/undone through the case's access (the World's take-in-charge deadlines are
     # closed by the assignment only: every user in scope is sent back to the case); the user's own pages.
     "deadlines:complete": CaseScoped("deadline", method="post"),
@@ -222,6 +240,16 @@ PROPOSAL_ACTIONS_OPEN = {
 }
 JOURNAL_WRITERS = {"coordinatore", "assistente", "assistente2", "educatore", "psicologa"}
 CONFIDENTIAL_READERS = {"coordinatore", "assistente", "assistente2", "psicologa"}
+# Court pages: the readers of confidential sections read them; court.write (lead or coordinator) writes.
+COURT_WRITERS = {"coordinatore", "assistente", "assistente2"}
+COURT_READ_PAGES = {
+    "court:case",
+    "court:order",
+    "court:report",
+    "court:report_disclosable",
+    "court:placement",
+    "court:placement_letter",
+}
 # What a GET answered with 200 must leave in the audit log, with the case id (DESIGN.md section 5).
 AUDITED_READS = {
     **dict.fromkeys(
@@ -229,6 +257,15 @@ AUDITED_READS = {
         "cases.case.viewed",
     ),
     "documents:download": "documents.attachment.downloaded",
+    **dict.fromkeys(
+        ["court:case", "court:proceeding_add", "court:placement_add", "court:order_add"], "court.case.viewed"
+    ),
+    **dict.fromkeys(["court:order", "court:order_action"], "court.order.viewed"),
+    **dict.fromkeys(
+        ["court:report", "court:report_edit", "court:report_file", "court:report_disclosable"],
+        "court.report.viewed",
+    ),
+    **dict.fromkeys(["court:placement", "court:placement_letter", "court:step"], "court.placement.viewed"),
     "surveys:intervention": "cases.case.viewed",
 }
 
@@ -289,6 +326,8 @@ def _targets(world: World, row: CaseScoped, key: str) -> list[tuple[str, int, bo
     if row.target == "deadline":
         deadline = Deadline.objects.filter(case=world.cases[key]).order_by("pk").first()
         return [(f"{key} deadline", deadline.pk, False)] if deadline else []
+    if row.target.startswith("court."):
+        return court_matrix_targets(world, row.target, key)
     return [
         (f"{key} document", world.attachments[key].pk, False),
         (f"{key} confidential document", world.attachments[f"{key}.confidential"].pk, True),
@@ -310,6 +349,8 @@ def _expected_in_scope(user: str, key: str, name: str, slug: str, confidential: 
         return 200 if slug in PROPOSAL_ACTIONS_OPEN.get((user, key), set()) else 302
     if name in {"deadlines:complete", "deadlines:reopen"}:
         return 302
+    if name.startswith("court:"):
+        return _court_expected(user, key, name, is_open)
     if name == "cases:journal_add":  # journal.write is checked with the scope: without it, 404
         return 200 if user in JOURNAL_WRITERS else 404
     if name == "cases:family_add":  # family.edit with the scope; then only the lead, on an open case
@@ -323,6 +364,18 @@ def _expected_in_scope(user: str, key: str, name: str, slug: str, confidential: 
     if name == "surveys:intervention":  # the lead social worker and who manages the surveys
         return 200 if user in SURVEY_INTERVENTION_USERS else 404
     raise AssertionError(f"no expectation for {name}")
+
+
+def _court_expected(user: str, key: str, name: str, is_open: bool) -> int:
+    """Court data is hidden (404) without view_confidential; writing needs court.write (404 without it), then
+    the lead or the coordinator on an open case (otherwise back to the case)."""
+    if user not in CONFIDENTIAL_READERS:
+        return 404
+    if name in COURT_READ_PAGES:
+        return 200
+    if user not in COURT_WRITERS:
+        return 404
+    return 200 if (user == "coordinatore" or (user, key) in LEADS) and is_open else 302
 
 
 def _request(client: Client, method: str, url: str) -> Any:

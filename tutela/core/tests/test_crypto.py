@@ -117,6 +117,16 @@ def test_every_confidential_column_is_encrypted(demo):
         "services.DeliveryControl.findings",
         "services.DeliveryControl.follow_up",
         "services.DeliveryControl.provider_reply",
+        "court.CourtProceeding.notes",
+        "court.CourtOrder.prescriptions",
+        "court.OrderMeasure.details",
+        "court.CourtDuty.details",
+        "court.CourtMandate.details",
+        "court.CourtReportSection.text",
+        "court.CourtReportSection.redacted_text",
+        "court.EmergencyPlacement.place",
+        "court.EmergencyPlacement.reasons",
+        "court.Art403Step.note",
         "surveys.Answer.text",
     }
 

@@ -148,3 +148,15 @@ def test_dashboard_queries_do_not_grow_with_the_cases(client: Client, demo: Demo
         factories.in_care_case(demo, worker=worker)
 
     assert _dashboard_queries(client) == few
+
+
+def test_derived_values_link_to_the_cases_they_rest_on(client: Client, demo: DemoTerritory) -> None:
+    factories.assessment_case(demo, days_ago=3)
+    client.force_login(demo.users["dirigente"])
+
+    shown = {m.key: m for m in client.get(reverse("indicators:dashboard")).context["metrics"]}
+    median, share = shown["take_in_charge"].figures[3:5]
+
+    assert median.text == "3,0 giorni" and share.text == "100,0%"
+    assert median.url is not None and "serie=assegnate" in median.url and share.url == median.url
+    assert shown["social_workers"].figures[0].url is None  # staff figures have no list of cases
