@@ -264,3 +264,22 @@ def test_court_deadlines_met_on_time(demo: DemoTerritory) -> None:
     counts = {f.series: f.value for f in result.figures if f.series}
     assert counts == {"tutte": 4, "puntuali": 1, "in_ritardo": 1, "scadute": 1, "aperte": 1}
     assert result.figures[-1].value == Decimal("33.3") and missed.case_id in _pks(result, "scadute")
+
+
+def test_court_deadlines_of_a_registered_court_order(demo: DemoTerritory) -> None:
+    from tutela.court.models import CourtDuty
+    from tutela.court.services.orders import court_duty_complete
+    from tutela.court.testing import court_objects_build
+
+    case = factories.in_care_case(demo)
+    court_objects_build(case)  # an order with a report every 6 months, a duty in 30 days, a mandate in 60
+    duty = CourtDuty.objects.get(order__proceeding__case=case)
+    f = _filter(demo, end=TODAY + dt.timedelta(days=200))
+
+    before = metrics.court_deadlines(f)
+    court_duty_complete(duty=duty, actor=demo.users["assistente"], done_on=TODAY)
+    after = metrics.court_deadlines(f)
+
+    assert _value(before, "tutte") == _value(before, "aperte") == 3
+    assert (_value(after, "puntuali"), _value(after, "aperte")) == (1, 2)
+    assert after.figures[-1].value == Decimal("100.0") and _pks(after, "puntuali") == {case.pk}
