@@ -15,6 +15,7 @@ urlpatterns = [
     path("intake/", include("tutela.intake.urls")),
     path("pratiche/", include("tutela.cases.urls")),
     path("proposte/", include("tutela.services.urls")),
+    path("interventi/", include("tutela.services.urls_delivery")),
     path("protocollo/", include("tutela.protocol.urls")),
     path("documenti/", include("tutela.documents.urls")),
     path("riferimenti/", include("tutela.core.urls")),

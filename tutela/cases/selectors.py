@@ -71,7 +71,7 @@ def case_page(user: Any, case: Case) -> dict[str, Any]:
         else [],
         "reports": case.social_reports.select_related("author") if confidential else [],
         "proposals": proposals,
-        "interventions": case.interventions.select_related("service_type", "paying_municipality"),
+        "interventions": case.interventions.select_related("service_type", "paying_municipality", "provider"),
         "deadlines": case.deadlines.select_related("owner", "done_by").order_by("due_at"),
         "communications": case.communications.select_related(
             "recipient_organisation", "recipient_municipality", "protocol_entry"

@@ -237,3 +237,65 @@ def authorised_intervention(
         intervention.provider = proposal.provider
         intervention.save(update_fields=["provider"])
     return intervention
+
+
+def educator_assigned(
+    demo: DemoTerritory, intervention: Intervention, *, starts_on: dt.date | None = None
+) -> Any:
+    """The demo educator assigned to the intervention by the cooperative's coordinator (the row only: the
+    assignment pages and their case-team side effects are services/educational.py's)."""
+    from tutela.services.models import EducatorAssignment
+
+    return EducatorAssignment.objects.create(
+        intervention=intervention,
+        educator=demo.users["educatore"],
+        hours_per_week=Decimal("6"),
+        starts_on=starts_on or timezone.localdate(),
+        assigned_by=demo.users["cooperativa"],
+    )
+
+
+def intervention_in(
+    demo: DemoTerritory,
+    state: str = "active",
+    *,
+    delivery: str = "educational",
+    started_on: dt.date | None = None,
+    **kwargs: Any,
+) -> Intervention:
+    """An intervention brought to `state` (planned, active, suspended, ended) through the delivery services.
+
+    It starts on `started_on` (default today; its authorisation act bears the same date); a Comune other than
+    the lead one (only Montemurlo has an officer) takes note first; an educational support gets the demo
+    educator and a provider's rate valid on the start. `kwargs` go to `authorised_intervention`."""
+    from tutela.services import delivery as lifecycle
+
+    today = timezone.localdate()
+    start = started_on or today
+    kwargs.setdefault("act_date", start)
+    intervention = authorised_intervention(demo, delivery=delivery, **kwargs)
+    if state == "planned":
+        return intervention
+    worker = intervention.case.lead_social_worker
+    if lifecycle.needs_municipality_acknowledgement(intervention):
+        lifecycle.intervention_acknowledge_municipality(intervention=intervention, actor=demo.users["comune"])
+    if delivery == "educational":
+        educator_assigned(demo, intervention, starts_on=start)
+    provider = lifecycle.provider_of(intervention)
+    if provider is not None and lifecycle.rate_for(intervention, provider, start) is None:
+        contract_rate(
+            demo, intervention.service_type, provider=provider, valid_from=start - dt.timedelta(days=365)
+        )
+    lifecycle.intervention_activate(intervention=intervention, actor=worker, day=start)
+    if state == "suspended":
+        lifecycle.intervention_suspend(
+            intervention=intervention, actor=worker, day=today, reason="Ricovero ospedaliero del minore."
+        )
+    elif state == "ended":
+        outcome = lifecycle.outcome_choices(Intervention.objects.get(pk=intervention.pk)).first()
+        lifecycle.intervention_end(
+            intervention=intervention, actor=worker, day=today, reason="Obiettivi raggiunti.", outcome=outcome
+        )
+    elif state != "active":
+        raise ValueError(f"unknown intervention state {state!r}")
+    return Intervention.objects.select_related("case", "proposal__review").get(pk=intervention.pk)
