@@ -293,6 +293,8 @@ def reminders_send(*, now: dt.datetime | None = None, url_base: str = "") -> Run
         Deadline.objects.pending()
         .filter(Q(due_at__lte=horizon) | Q(kind__in=AT_CREATION_KINDS))
         .annotate(escalated=Exists(escalated))
+        # Once escalated, an overdue deadline has nothing more to send: the scan stays bounded over the years.
+        .exclude(due_at__lt=now, escalated=True)
         .select_related("case__territory", "case__lead_social_worker", "owner")
         .prefetch_related("reminders")
         .order_by("due_at", "pk")
