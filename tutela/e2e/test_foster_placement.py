@@ -86,6 +86,11 @@ def test_foster_placement_start_and_expiry_deadline(demo: Any, login: Login, pag
 
     page.reload()
     expect(_worklist_badge(page, old.case.code)).to_have_text(f"Scaduta il {old_due:%d/%m/%Y}")
+    # The social worker owns the deadline: it is among their overdue ones, the first is not (not yet due).
+    overdue = page.locator("section#deadlines_overdue tbody tr").filter(has_text="Affidamento in scadenza")
+    expect(overdue).to_have_count(1)
+    expect(overdue).to_contain_text(old.case.code)
+    expect(overdue).to_contain_text(f"{old_due:%d/%m/%Y}")
     expect(page.locator("section#in_care tbody tr").filter(has_text=old.case.code)).to_have_class(
         re.compile(r"row-overdue")
     )
