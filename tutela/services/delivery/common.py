@@ -12,11 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tutela.accounts.access import get_case_for_user
-from tutela.services.models import (
-    Intervention,
-    Placement,
-    ServiceType,
-)
+from tutela.services.models import Intervention, Placement, ServiceType
 
 FOSTER_MAX_MONTHS = 24  # L. 184/1983 art. 4 c. 4: the presumable duration cannot exceed 24 months
 OUTCOME_LISTS = {

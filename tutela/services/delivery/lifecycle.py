@@ -12,9 +12,7 @@ from django.utils.translation import gettext as _
 
 from tutela.audit.services import audit_record
 from tutela.deadlines.models import Deadline
-from tutela.deadlines.services import (
-    deadline_cancel_for_source,
-)
+from tutela.deadlines.services import deadline_cancel_for_source
 from tutela.reference.models import Code
 from tutela.services.delivery.common import PLACEMENT_KINDS, add_months, date_check, last_event
 from tutela.services.delivery.placements import placement_close, placement_open, placement_refusal

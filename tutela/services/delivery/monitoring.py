@@ -13,18 +13,10 @@ from django.utils.translation import gettext as _
 
 from tutela.audit.services import audit_record
 from tutela.deadlines.models import Deadline
-from tutela.deadlines.services import (
-    deadline_complete_for_source,
-    deadline_create,
-    end_of_day,
-)
+from tutela.deadlines.services import deadline_complete_for_source, deadline_create, end_of_day
 from tutela.services.delivery.common import date_check
 from tutela.services.delivery_workflow import INTERVENTION_WORKFLOW
-from tutela.services.models import (
-    AdministrativeReview,
-    Intervention,
-    MonitoringEntry,
-)
+from tutela.services.models import AdministrativeReview, Intervention, MonitoringEntry
 
 
 @dataclass(frozen=True)

@@ -13,11 +13,7 @@ from django.utils.translation import gettext as _
 
 from tutela.audit.services import audit_record
 from tutela.deadlines.models import Deadline
-from tutela.deadlines.services import (
-    deadline_cancel_for_source,
-    deadline_create,
-    end_of_day,
-)
+from tutela.deadlines.services import deadline_cancel_for_source, deadline_create, end_of_day
 from tutela.reference.models import Code
 from tutela.services.conflicts import placement_conflict
 from tutela.services.delivery.common import (
@@ -28,13 +24,7 @@ from tutela.services.delivery.common import (
     date_check,
 )
 from tutela.services.delivery_workflow import INTERVENTION_WORKFLOW
-from tutela.services.models import (
-    Facility,
-    Intervention,
-    InterventionState,
-    Placement,
-    ServiceType,
-)
+from tutela.services.models import Facility, Intervention, InterventionState, Placement, ServiceType
 
 
 def placement_months(intervention: Intervention) -> tuple[int | None, str | None]:
