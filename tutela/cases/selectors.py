@@ -6,7 +6,8 @@ from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
 
-from tutela.accounts.access import can_view_confidential, cases_visible_to
+from tutela.accounts.access import can_view_confidential, cases_visible_to, has_capability
+from tutela.accounts.roles import Cap
 from tutela.cases.models import Case, CaseEvent, JournalEntry
 from tutela.deadlines.models import Deadline
 
@@ -26,6 +27,10 @@ def case_list(user: Any, *, query: str = "", state: str = "") -> QuerySet[Case]:
     if state:
         cases = cases.filter(state=state)
     pending = Deadline.objects.pending().order_by("due_at")
+    if not has_capability(user, Cap.VIEW_CONFIDENTIAL):  # a court deadline reveals a proceeding
+        from tutela.court.selectors import COURT_DEADLINE_KINDS
+
+        pending = pending.exclude(kind__in=COURT_DEADLINE_KINDS)
     return cases.prefetch_related(
         Prefetch("deadlines", queryset=pending, to_attr="pending_deadlines")
     ).order_by("-opened_at")

@@ -265,3 +265,12 @@ def test_the_court_pages_read_a_constant_number_of_queries(client, demo, case, p
         order = register(other, worker, report_every_months=3)
         court_report_create(order=order, actor=worker, purpose="periodic")
     assert counted() == before
+
+
+def test_the_case_list_shows_court_deadlines_only_to_who_may_read_them(client, demo, montemurlo_case):
+    case, _order = montemurlo_case
+    client.force_login(demo.users["comune"])
+    listing = client.get(reverse("cases:list")).content.decode()
+    assert case.code in listing and "Relazione periodica" not in listing
+    client.force_login(demo.users["assistente2"])
+    assert "Relazione periodica" in client.get(reverse("cases:list")).content.decode()
