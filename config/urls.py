@@ -15,6 +15,8 @@ urlpatterns = [
     path("intake/", include("tutela.intake.urls")),
     path("pratiche/", include("tutela.cases.urls")),
     path("proposte/", include("tutela.services.urls")),
+    path("servizi/costi/", include("tutela.services.urls_costs")),
+    path("servizi/", include("tutela.services.urls_catalogue")),
     path("interventi/", include("tutela.services.urls_delivery")),
     path("protocollo/", include("tutela.protocol.urls")),
     path("documenti/", include("tutela.documents.urls")),

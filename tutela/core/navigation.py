@@ -30,6 +30,12 @@ def nav_items_for(request: HttpRequest) -> dict[str, Any]:
         items.append((_("Indicatori"), reverse("indicators:dashboard")))
     if has_capability(user, Cap.SURVEYS_MANAGE) or has_capability(user, Cap.INTERVENTION_MANAGE):
         items.append((_("Questionari"), reverse("surveys:home")))
+    if has_capability(user, Cap.CATALOGUE_MANAGE):
+        items.append((_("Catalogo ed enti"), reverse("catalogue:home")))
+    if has_capability(user, Cap.COSTS_VIEW):
+        items.append((_("Costi"), reverse("costs:report")))
+    if has_capability(user, Cap.CASE_VIEW):  # L. 184/1983 art. 2: every professional declares their own ties
+        items.append((_("Rapporti dichiarati"), reverse("catalogue:my_declarations")))
     if Role.PRIVACY_OFFICER in roles:
         items.append((_("Registro accessi"), reverse("audit:home")))
     if court_deadlines_visible(user):

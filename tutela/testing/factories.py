@@ -138,9 +138,12 @@ def foster_carer(demo: DemoTerritory, name: str = "Famiglia Bianchi") -> FosterC
     )
 
 
-def facility(demo: DemoTerritory, *, capacity: int = 8, name: str = "Comunità Il Ponte") -> Facility:
-    """A socio-educational community of the demo cooperative, with its day rate."""
-    service_type = ServiceType.objects.get(code=DELIVERY_SERVICE["residential"])
+def facility(
+    demo: DemoTerritory, *, capacity: int = 8, name: str = "Comunità Il Ponte", delivery: str = "residential"
+) -> Facility:
+    """A socio-educational community (or, with delivery="semi_residential", a day centre) of the demo
+    cooperative."""
+    service_type = ServiceType.objects.get(code=DELIVERY_SERVICE[delivery])
     return Facility.objects.create(
         provider=demo.organisations["provider"],
         name=name,
@@ -157,8 +160,8 @@ def _proposal_details(demo: DemoTerritory, proposal: ServiceProposal, delivery: 
         proposal.placement_form = PlacementForm.JUDICIAL
         proposal.foster_kind = FosterKind.EXTRA_FAMILY
         proposal.foster_time = FosterTime.FULL_TIME
-    elif delivery == "residential":
-        proposal.facility = facility(demo, name=f"Comunità {proposal.pk}")
+    elif delivery in ("residential", "semi_residential"):
+        proposal.facility = facility(demo, name=f"Struttura {proposal.pk}", delivery=delivery)
         proposal.provider = proposal.facility.provider
         proposal.placement_form = PlacementForm.CONSENSUAL
     elif provider:
@@ -228,6 +231,8 @@ def authorised_intervention(
             act_number=f"{proposal.pk}/{timezone.localdate().year}",
             act_date=act_date or timezone.localdate(),
             cost_estimate=Decimal("7800.00"),
+            checks=frozenset(proposals.REVIEW_CHECKS),
+            commitment_number=f"IMP-{proposal.pk}",
             paying_municipality=demo.municipalities[paying] if paying else residence_municipality,
         ),
     )

@@ -73,6 +73,27 @@ class CaseScoped:
 
 CASE_READERS = frozenset(ROLES) - {"protocollo", "dpo", "admin", OUTSIDER}
 BREAK_GLASS_USERS = frozenset({"coordinatore", "assistente", "assistente2", "psicologa", "dirigente"})
+CATALOGUE_MANAGERS = frozenset({"amministrativo", "sds"})
+COST_READERS = frozenset({"amministrativo", "sds", "comune", "dirigente"})
+
+
+def _catalogue_page(pick: Callable[[Any], dict[str, int]]) -> Page:
+    """A catalogue page about one object of the demo's service delivery data (services/demo.py)."""
+
+    def kwargs(demo: DemoTerritory) -> dict[str, int]:
+        from tutela.services.demo import seed_services
+
+        return pick(seed_services(demo))
+
+    return Page(CATALOGUE_MANAGERS, kwargs=kwargs)
+
+
+def _service_type_pk(code: str) -> int:
+    from tutela.services.models import ServiceType
+
+    return ServiceType.objects.get(code=code).pk
+
+
 # Indicators, objectives and satisfaction surveys (ADR 0013); what they show: tutela/indicators/tests and
 # tutela/surveys/tests (where the answer pages, open without login, are tested too).
 INDICATOR_READERS = frozenset({"coordinatore", "sds", "dirigente"})
@@ -161,6 +182,40 @@ MATRIX: dict[str, Page | CaseScoped] = {
     "audit:file": Page(frozenset({"dpo"}), query="?q=NESSUNO"),
     "audit:event_list": Page(frozenset({"dpo"})),
     "audit:event_export": Page(frozenset({"dpo"}), query="?formato=csv", reauth=True),
+    # Catalogue, providers, facilities, foster carers (services/views_catalogue.py); each professional's own
+    # declared ties (L. 184/1983 art. 2); costs (services/views_costs.py): services/tests/test_catalogue.py and
+    # test_costs.py for what they show.
+    "catalogue:home": Page(CATALOGUE_MANAGERS),
+    "catalogue:service_types": Page(CATALOGUE_MANAGERS),
+    "catalogue:service_type_new": Page(CATALOGUE_MANAGERS),
+    "catalogue:service_type_edit": _catalogue_page(lambda s: {"pk": _service_type_pk("FM-A11")}),
+    "catalogue:providers": Page(CATALOGUE_MANAGERS),
+    "catalogue:provider_new": Page(CATALOGUE_MANAGERS),
+    "catalogue:provider": _catalogue_page(lambda s: {"pk": s.providers["community"].pk}),
+    "catalogue:provider_edit": _catalogue_page(lambda s: {"pk": s.providers["community"].pk}),
+    "catalogue:contract_new": _catalogue_page(lambda s: {"provider": s.providers["provider"].pk}),
+    "catalogue:contract_edit": _catalogue_page(lambda s: {"pk": s.contracts["provider"].pk}),
+    "catalogue:rate_new": _catalogue_page(lambda s: {"contract": s.contracts["provider"].pk}),
+    "catalogue:rate_edit": _catalogue_page(lambda s: {"pk": s.contracts["community"].rates.first().pk}),
+    "catalogue:facilities": Page(CATALOGUE_MANAGERS),
+    "catalogue:facility_new": Page(CATALOGUE_MANAGERS),
+    "catalogue:facility_edit": _catalogue_page(
+        lambda s: {"pk": s.facilities["Comunità educativa Il Ponte"].pk}
+    ),
+    "catalogue:foster_carers": Page(CATALOGUE_MANAGERS),
+    "catalogue:foster_carer_new": Page(CATALOGUE_MANAGERS),
+    "catalogue:foster_carer": _catalogue_page(lambda s: {"pk": s.foster_carers["Famiglia Conti"].pk}),
+    "catalogue:foster_carer_edit": _catalogue_page(lambda s: {"pk": s.foster_carers["Famiglia Conti"].pk}),
+    "catalogue:foster_carer_person_remove": _catalogue_page(
+        lambda s: {
+            "pk": s.foster_carers["Famiglia Conti"].pk,
+            "person": s.foster_carers["Famiglia Conti"].persons.order_by("pk").first().pk,
+        }
+    ),
+    "catalogue:declarations": Page(CATALOGUE_MANAGERS),
+    "catalogue:my_declarations": Page(CASE_READERS),
+    "costs:report": Page(COST_READERS),
+    "costs:export": Page(COST_READERS),
     "indicators:dashboard": Page(INDICATOR_READERS),
     "indicators:drilldown": Page(CASE_READERS, query="?indicatore=new_cases&serie=nuove"),
     "indicators:export": Page(INDICATOR_READERS),

@@ -22,8 +22,10 @@ from tutela.core.demo.territory import DemoTerritory
 from tutela.intake.services import ReferralData, referral_record_direct, referral_register_indirect
 from tutela.people.services import PersonData, relationship_add
 from tutela.reference.models import Code, CodeList
+from tutela.services.demo import demo_proposal_details, seed_services
 from tutela.services.models import ServiceProposal, ServiceType
 from tutela.services.services import (
+    REVIEW_CHECKS,
     AuthorisationData,
     ProposalData,
     proposal_acknowledge_outcome,
@@ -126,6 +128,7 @@ class DemoCases:
         self.count = 0
         self.codes = {c.code_list + c.code: c for c in Code.objects.all()}
         self.services = {s.code: s for s in ServiceType.objects.all()}
+        self.catalogue = seed_services(demo)  # contracts, facilities and foster carers the proposals name
 
     def code(self, code_list: str, code: str) -> Code:
         return self.codes[code_list + code]
@@ -216,6 +219,7 @@ class DemoCases:
                 hours_per_week=Decimal("6"),
                 duration_months=12,
                 proposed_start=self.today + dt.timedelta(days=20),
+                **demo_proposal_details(self.catalogue, self.services[service]),
             )
             if service
             else None
@@ -368,6 +372,8 @@ class DemoCases:
                 act_date=self.today,
                 cost_estimate=Decimal("7800.00"),
                 paying_municipality=self.demo.municipalities[residence],
+                checks=frozenset(REVIEW_CHECKS),
+                commitment_number=f"IMP-{self.today.year}-{proposal.pk:04d}",
             ),
         )
         if outcome == "acknowledged":

@@ -37,6 +37,7 @@ from tutela.core.demo.territory import DemoTerritory
 from tutela.documents.services import attachment_store
 from tutela.reference.models import Code, CodeList
 from tutela.services.models import ProposalState, ServiceProposal, ServiceType
+from tutela.services.services import REVIEW_CHECKS
 from tutela.services.views import ACTIONS as PROPOSAL_ACTIONS
 from tutela.testing import factories
 
@@ -325,6 +326,8 @@ def acts(world: World) -> dict[str, Act]:
                 "act_date": today,
                 "cost_estimate": "1000.00",
                 "paying_municipality": "Prato (PO)",
+                "commitment_number": "IMP-2026-7",
+                **dict.fromkeys(REVIEW_CHECKS, "on"),
             },
             done=state_of(review, ProposalState.AUTHORISED),
         ),

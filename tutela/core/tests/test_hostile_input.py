@@ -21,6 +21,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from tutela.accounts.models import Organisation
 from tutela.assessments.models import Assessment, SocialReport
 from tutela.assessments.services import AssessmentData, ReportData, social_report_file
 from tutela.cases import forms as case_forms
@@ -103,6 +104,7 @@ def _proposal(label: str) -> proposals.ProposalData:
         motivation=hostile(label, long=True),
         hours_per_week=Decimal("4"),
         duration_months=6,
+        provider=Organisation.objects.get(name="Cooperativa sociale Il Girasole"),
     )
 
 
@@ -252,6 +254,8 @@ def hostile_case_build(demo: DemoTerritory, monkeypatch: pytest.MonkeyPatch) -> 
             act_date=today,
             cost_estimate=Decimal("1200.00"),
             paying_municipality=demo.municipalities["Montemurlo"],
+            checks=frozenset(proposals.REVIEW_CHECKS),
+            commitment_number="IMP-2026-1",
         ),
         note=hostile("nota autorizzazione"),
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
+from decimal import Decimal
 
 import pytest
 from django.core import mail
@@ -103,7 +104,11 @@ def test_approval_of_a_direct_request_notifies_only_the_admin_office(
         assessment=AssessmentData(summary="Presupposti presenti."),
         report=ReportData(kind="with_outcome", facts="Colloqui.", evaluations="Fragilità genitoriale."),
         proposal=ProposalData(
-            service_type=ServiceType.objects.get(code="FM-A11"), motivation="Sostegno educativo."
+            service_type=ServiceType.objects.get(code="FM-A11"),
+            motivation="Sostegno educativo.",
+            hours_per_week=Decimal("6"),
+            duration_months=12,
+            provider=demo.organisations["provider"],
         ),
     )
     proposal = proposal_submit(proposal=ServiceProposal.objects.get(case=case), actor=social_worker)
@@ -164,7 +169,11 @@ def test_a_surname_found_inside_a_word_of_the_subject_does_not_block_the_approva
         assessment=AssessmentData(summary="Presupposti presenti."),
         report=ReportData(kind="with_outcome", facts="Colloqui.", evaluations="Fragilità genitoriale."),
         proposal=ProposalData(
-            service_type=ServiceType.objects.get(code="FM-A11"), motivation="Sostegno educativo."
+            service_type=ServiceType.objects.get(code="FM-A11"),
+            motivation="Sostegno educativo.",
+            hours_per_week=Decimal("6"),
+            duration_months=12,
+            provider=demo.organisations["provider"],
         ),
     )
     proposal = proposal_submit(proposal=ServiceProposal.objects.get(case=case), actor=social_worker)

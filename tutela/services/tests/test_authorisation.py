@@ -14,7 +14,7 @@ from tutela.audit.models import AuditEvent
 from tutela.notifications.models import Communication
 from tutela.protocol.models import ProtocolEntry
 from tutela.services.models import AdministrativeReview, Intervention, InterventionState, ProposalState
-from tutela.services.services import AuthorisationData, review_authorise
+from tutela.services.services import REVIEW_CHECKS, AuthorisationData, review_authorise
 from tutela.testing import factories
 
 
@@ -29,6 +29,8 @@ def _data(demo, comune: str) -> AuthorisationData:
         act_date=timezone.localdate(),
         cost_estimate=Decimal("9100.50"),
         paying_municipality=demo.municipalities[comune],
+        checks=frozenset(REVIEW_CHECKS),
+        commitment_number="IMP-2026-118",
     )
 
 
@@ -108,7 +110,7 @@ def test_a_paying_comune_with_no_office_on_record_gets_a_flagged_letter(
 
     from tutela.accounts.models import Municipality
     from tutela.notifications.models import Communication
-    from tutela.services.services import AuthorisationData, review_authorise
+    from tutela.services.services import REVIEW_CHECKS, AuthorisationData, review_authorise
     from tutela.testing import factories
 
     proposal = factories.proposal_in(demo, "review")
@@ -122,6 +124,8 @@ def test_a_paying_comune_with_no_office_on_record_gets_a_flagged_letter(
                 act_date=timezone.localdate(),
                 cost_estimate=Decimal("100"),
                 paying_municipality=firenze,
+                checks=frozenset(REVIEW_CHECKS),
+                commitment_number="IMP-2026-9",
             ),
         )
     notice = Communication.objects.get(case=proposal.case, kind=Communication.Kind.MUNICIPALITY_NOTICE)

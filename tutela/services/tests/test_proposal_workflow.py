@@ -15,6 +15,7 @@ from tutela.notifications.models import Communication
 from tutela.protocol.models import ProtocolEntry
 from tutela.services.models import AdministrativeReview, Intervention, ProposalState, ServiceProposal
 from tutela.services.services import (
+    REVIEW_CHECKS,
     AuthorisationData,
     proposal_acknowledge_outcome,
     proposal_approve,
@@ -90,6 +91,8 @@ def _authorisation(demo, comune: str = "Prato") -> AuthorisationData:
         act_date=timezone.localdate(),
         cost_estimate=Decimal("7800.00"),
         paying_municipality=demo.municipalities[comune],
+        checks=frozenset(REVIEW_CHECKS),
+        commitment_number="IMP-2026-42",
     )
 
 
