@@ -18,6 +18,7 @@ urlpatterns = [
     path("servizi/costi/", include("tutela.services.urls_costs")),
     path("servizi/", include("tutela.services.urls_catalogue")),
     path("interventi/", include("tutela.services.urls_delivery")),
+    path("erogatore/", include("tutela.services.urls_provider")),
     path("protocollo/", include("tutela.protocol.urls")),
     path("documenti/", include("tutela.documents.urls")),
     path("riferimenti/", include("tutela.core.urls")),

@@ -26,6 +26,10 @@ def nav_items_for(request: HttpRequest) -> dict[str, Any]:
         items.append((_("Scadenze"), reverse("deadlines:calendar")))
     if has_capability(user, Cap.PROTOCOL_VIEW):
         items.append((_("Protocollo"), reverse("protocol:list")))
+    if has_capability(user, Cap.EDUCATORS_ASSIGN):
+        items.append((_("Servizi dell'ente"), reverse("provider:home")))
+    if has_capability(user, Cap.CONTROL_WRITE):
+        items.append((_("Controlli"), reverse("delivery:control_list")))
     if has_capability(user, Cap.INDICATORS_VIEW):
         items.append((_("Indicatori"), reverse("indicators:dashboard")))
     if has_capability(user, Cap.SURVEYS_MANAGE) or has_capability(user, Cap.INTERVENTION_MANAGE):

@@ -14,15 +14,8 @@ from django.utils import timezone
 
 from tutela.core.demo.territory import DemoTerritory
 from tutela.services.controls import ControlData, control_record
-from tutela.services.educational import (
-    AssignmentData,
-    GoalData,
-    ProjectData,
-    educator_assign,
-    goal_add,
-    goal_review,
-    project_save,
-)
+from tutela.services.educational import AssignmentData, educator_assign
+from tutela.services.educational_project import GoalData, ProjectData, goal_add, goal_review, project_save
 from tutela.services.models import DeliveryControl, EducatorAssignment, Intervention, InterventionState
 from tutela.services.progress import ProgressReportData, progress_report_submit
 from tutela.services.timesheets import DeliveryData, delivery_record_add

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tutela.services import views_delivery
+from tutela.services import views_delivery, views_educational
 
 app_name = "delivery"
 urlpatterns = [
@@ -8,4 +8,16 @@ urlpatterns = [
     # Acts under their own prefix, so that the pages of the intervention (educativa/, controlli/, …) never
     # collide with an action's slug.
     path("<int:pk>/azioni/<slug:action>/", views_delivery.intervention_action, name="action"),
+    # Home educational support (seed 003): educators, hours, PEI, progress reports.
+    path("<int:pk>/educativa/", views_educational.educational_page, name="educational"),
+    path(
+        "<int:pk>/educativa/<slug:action>/", views_educational.educational_action, name="educational_action"
+    ),
+    path("relazioni/<int:pk>/", views_educational.report_detail, name="report"),
+    path("relazioni/<int:pk>/trasmetti/", views_educational.report_transmit, name="report_transmit"),
+    # Controls on regular delivery (seed 000 step 7).
+    path("controlli/", views_educational.control_list, name="control_list"),
+    path("<int:pk>/controlli/", views_educational.intervention_controls, name="controls"),
+    path("<int:pk>/controlli/nuovo/", views_educational.control_add, name="control_add"),
+    path("controlli/<int:pk>/<slug:action>/", views_educational.control_action, name="control_action"),
 ]

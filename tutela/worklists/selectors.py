@@ -136,7 +136,9 @@ def worklist_sections(user: Any) -> list[Section]:
                 "art403_late",
                 _("Collocamenti d'urgenza: termini superati"),
                 escalated_cases(user),
-                _("Passaggi dell'art. 403 c.c. non registrati in tempo: sezione Autorità giudiziaria della pratica."),
+                _(
+                    "Passaggi dell'art. 403 c.c. non registrati in tempo: sezione Autorità giudiziaria della pratica."
+                ),
             )
         )
     if Role.SOCIAL_WORKER in roles:
@@ -203,5 +205,77 @@ def worklist_sections(user: Any) -> list[Section]:
     if roles & {Role.EDUCATOR, Role.HEALTH_PROFESSIONAL}:
         sections.append(
             _case_section("involved", _("Casi in cui sei coinvolto"), visible.exclude(state=CaseState.CLOSED))
+        )
+    sections += _delivery_sections(user, roles, visible)
+    return sections
+
+
+def _delivery_sections(user: Any, roles: set[str], visible: QuerySet[Case]) -> list[Section]:
+    """Seed 003 and seed 000 step 7: the provider's reports waiting for the service, the controls' follow-ups
+    of the managing body, the controls waiting for the provider's reply."""
+    from django.db.models import F
+
+    from tutela.services.models import DeliveryControl, ProgressReport
+
+    sections: list[Section] = []
+
+    def with_case(queryset: Any) -> Any:
+        return queryset.annotate(case_id=F("intervention__case_id")).select_related(
+            "intervention__case__child", "intervention__service_type", "intervention__provider"
+        )
+
+    def rows(key: str, title: Any, kind: str, queryset: Any, hint: Any = "") -> Section:
+        return Section(key, str(title), kind, queryset.count(), list(with_case(queryset)[:ROWS]), str(hint))
+
+    if Role.SOCIAL_WORKER in roles:
+        reports = ProgressReport.objects.filter(
+            intervention__case__in=visible.filter(lead_social_worker=user)
+        )
+        sections.append(
+            rows(
+                "reports_to_read",
+                _("Relazioni di aggiornamento da leggere"),
+                "progress_reports",
+                reports.filter(read_by_service_at__isnull=True).order_by("submitted_at"),
+            )
+        )
+        sections.append(
+            rows(
+                "reports_for_court",
+                _("Relazioni da trasmettere all'autorità giudiziaria"),
+                "progress_reports",
+                reports.filter(for_court=True, court_protocol__isnull=True).order_by("submitted_at"),
+                _(
+                    "Le relazioni dell'ente erogatore destinate al tribunale le trasmette il servizio, con protocollo."
+                ),
+            )
+        )
+    # Follow-up actions always carry their due date (the text is encrypted: the database cannot test it).
+    open_follow_up = DeliveryControl.objects.filter(
+        follow_up_due__isnull=False, follow_up_done_at__isnull=True
+    )
+    if Role.MANAGING_BODY in roles:
+        sections.append(
+            rows(
+                "control_follow_ups",
+                _("Azioni conseguenti ai controlli"),
+                "controls",
+                open_follow_up.filter(intervention__case__in=visible).order_by("follow_up_due"),
+            )
+        )
+    if Role.PROVIDER_COORDINATOR in roles:
+        waiting = open_follow_up.filter(
+            intervention__provider_id__in=organisations_with(user, Cap.EDUCATORS_ASSIGN)
+        ).order_by("follow_up_due")
+        # The reply is encrypted too: which controls still wait for one is read in Python.
+        unanswered = [c for c in with_case(waiting) if not c.provider_reply]
+        sections.append(
+            Section(
+                "controls_to_answer",
+                str(_("Controlli da riscontrare")),
+                "controls",
+                len(unanswered),
+                unanswered[:ROWS],
+            )
         )
     return sections

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from django.conf import settings
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 
 from tutela.accounts.models import User
 from tutela.accounts.tests.conftest import PUBLIC, SECRET, World, login
@@ -26,8 +26,11 @@ from tutela.core.demo.territory import DemoTerritory
 from tutela.court.testing import court_matrix_targets
 from tutela.court.views import ORDER_ACTIONS as COURT_ORDER_ACTIONS
 from tutela.deadlines.models import Deadline
+from tutela.services.tests.educational_setup import educational_matrix_targets, educational_refused_to
 from tutela.services.views import ACTIONS as PROPOSAL_ACTIONS
 from tutela.services.views_delivery import ACTIONS as INTERVENTION_ACTIONS
+from tutela.services.views_educational import ACTIONS as EDUCATIONAL_ACTIONS
+from tutela.services.views_educational import CONTROL_ACTIONS
 
 OUTSIDER = "estraneo"
 ROLES = (
@@ -143,6 +146,18 @@ MATRIX: dict[str, Page | CaseScoped] = {
     "services:action": CaseScoped("proposal", slugs=tuple(PROPOSAL_ACTIONS)),
     "delivery:detail": CaseScoped("intervention"),
     "delivery:action": CaseScoped("intervention", slugs=tuple(INTERVENTION_ACTIONS)),
+    # Home educational support and controls (services/views_educational.py): the PLANNED home support of "mine";
+    # a report and a control on a running one of "mine" (services/tests/educational_setup.py); what the pages
+    # show: services/tests/test_educational.py, test_timesheets.py, test_progress_reports.py, test_controls.py.
+    "delivery:educational": CaseScoped("intervention"),
+    "delivery:educational_action": CaseScoped("intervention", slugs=tuple(EDUCATIONAL_ACTIONS)),
+    "delivery:report": CaseScoped("progress_report"),
+    "delivery:report_transmit": CaseScoped("progress_report"),
+    "delivery:controls": CaseScoped("intervention"),
+    "delivery:control_add": CaseScoped("intervention"),
+    "delivery:control_action": CaseScoped("control", slugs=CONTROL_ACTIONS),
+    "delivery:control_list": Page(frozenset({"sds"})),
+    "provider:home": Page(frozenset({"cooperativa"})),
     "documents:download": CaseScoped("attachment"),
     # Court data (tutela/court): a confidential section; objects of the World's cases in care, built by
     # tutela/court/testing.py; tutela/court/tests/test_views.py for what the pages show.
@@ -303,6 +318,13 @@ JOURNAL_WRITERS = {"coordinatore", "assistente", "assistente2", "educatore", "ps
 CONFIDENTIAL_READERS = {"coordinatore", "assistente", "assistente2", "psicologa"}
 # Court pages: the readers of confidential sections read them; court.write (lead or coordinator) writes.
 COURT_WRITERS = {"coordinatore", "assistente", "assistente2"}
+# Home support on "mine": the PEI's lead writes it, the cooperative assigns; reports reach the confidential
+# readers and the cooperative (not the educator, who is not assigned to the running intervention); controls the
+# managing body too.
+EDUCATIONAL_ACTIONS_OPEN = {("assistente", "mine"): {"pei"}, ("cooperativa", "mine"): {"assegna-educatore"}}
+REPORT_READERS = CONFIDENTIAL_READERS | {"cooperativa"}
+CONTROL_READERS = CONFIDENTIAL_READERS | {"cooperativa", "sds"}
+CONTROL_ACTIONS_OPEN = {"cooperativa": {"rispondi"}, "sds": {"chiudi"}}
 COURT_READ_PAGES = {
     "court:case",
     "court:order",
@@ -322,6 +344,12 @@ AUDITED_READS = {
             "services:action",
             "delivery:detail",
             "delivery:action",
+            "delivery:educational",
+            "delivery:educational_action",
+            "delivery:report_transmit",
+            "delivery:controls",
+            "delivery:control_add",
+            "delivery:control_action",
         ],
         "cases.case.viewed",
     ),
@@ -335,6 +363,7 @@ AUDITED_READS = {
         "court.report.viewed",
     ),
     **dict.fromkeys(["court:placement", "court:placement_letter", "court:step"], "court.placement.viewed"),
+    "delivery:report": "services.progress_report.viewed",
     "surveys:intervention": "cases.case.viewed",
 }
 
@@ -395,6 +424,8 @@ def _targets(world: World, row: CaseScoped, key: str) -> list[tuple[str, int, bo
     if row.target == "deadline":
         deadline = Deadline.objects.filter(case=world.cases[key]).order_by("pk").first()
         return [(f"{key} deadline", deadline.pk, False)] if deadline else []
+    if row.target in {"progress_report", "control"}:
+        return educational_matrix_targets(world, row.target, key)
     if row.target.startswith("court."):
         return court_matrix_targets(world, row.target, key)
     return [
@@ -422,6 +453,8 @@ def _expected_in_scope(user: str, key: str, name: str, slug: str, confidential: 
         return 200 if slug in INTERVENTION_ACTIONS_OPEN.get((user, key), set()) else 302
     if name in {"deadlines:complete", "deadlines:reopen"}:
         return 302
+    if name.startswith("delivery:") and name not in {"delivery:detail", "delivery:action"}:
+        return _educational_expected(user, key, name, slug)
     if name.startswith("court:"):
         return _court_expected(user, key, name, is_open)
     if name == "cases:journal_add":  # journal.write is checked with the scope: without it, 404
@@ -437,6 +470,26 @@ def _expected_in_scope(user: str, key: str, name: str, slug: str, confidential: 
     if name == "surveys:intervention":  # the lead social worker and who manages the surveys
         return 200 if user in SURVEY_INTERVENTION_USERS else 404
     raise AssertionError(f"no expectation for {name}")
+
+
+def _educational_expected(user: str, key: str, name: str, slug: str) -> int:
+    """Everyone in scope opens the educational page; the acts open their form for who may do them now, the
+    others go back (302); reports and controls are hidden (404) from who may not read them."""
+    if name == "delivery:educational":
+        return 200
+    if name == "delivery:educational_action":
+        return 200 if slug in EDUCATIONAL_ACTIONS_OPEN.get((user, key), set()) else 302
+    if name in {"delivery:report", "delivery:report_transmit"}:
+        if user not in REPORT_READERS:
+            return 404
+        return 200 if name == "delivery:report" or (user, key) in LEADS else 302
+    if user not in CONTROL_READERS:
+        return 404
+    if name == "delivery:controls":
+        return 200
+    if name == "delivery:control_action":
+        return 200 if slug in CONTROL_ACTIONS_OPEN.get(user, set()) else 302
+    return 302  # control_add: the home support of "mine" has not started yet
 
 
 def _court_expected(user: str, key: str, name: str, is_open: bool) -> int:
@@ -546,6 +599,9 @@ def _check(client: Client, world: World, user: User, probe: Probe, not_found: di
 
 def _refused_to(probe: Probe, case_pk: int | None) -> str:
     """Where an act the user may not do now sends them back: the intervention's page, else the case's."""
+    educational = educational_refused_to(probe.name, int(resolve(probe.url).kwargs["pk"]))
+    if educational is not None:
+        return educational
     if probe.row.target == "intervention":
         return reverse("delivery:detail", kwargs={"pk": probe.url.split("/")[2]})
     return reverse("cases:detail", kwargs={"pk": case_pk})
