@@ -113,6 +113,7 @@ INSTALLED_APPS = [
     "tutela.deadlines",
     "tutela.notifications",
     "tutela.worklists",
+    "tutela.meetings",
     "tutela.court",
     "tutela.indicators",
     "tutela.surveys",

@@ -57,6 +57,14 @@ class Cap:
     INDICATORS_VIEW = "indicators.view"  # the dashboard, its export and the objectives (reading)
     INDICATORS_MANAGE = "indicators.manage"  # objectives, phases, indicators' values, staff FTE
     SURVEYS_MANAGE = "surveys.manage"  # questionnaires, desk administrations, results
+    # Teams and meetings (seeds 001-004): micro-équipes, meetings, the anti-violence network, supervised visits
+    MEETING_VIEW = "meeting.view"  # the meetings one organises or is invited to
+    MEETING_MANAGE = "meeting.manage"  # plan, record and cancel meetings and series; micro-équipes
+    MEETING_OVERSEE = "meeting.oversee"  # every meeting of the territory, planned vs held, micro-équipe share
+    VISIT_MANAGE = "visit.manage"  # supervised visits: arrangements, bookings, records, cancellations
+    ROOM_MANAGE = "visit.room_manage"  # the rooms for supervised visits
+    NETWORK_VIEW = "network.view"  # the anti-violence network, its agreement and autonomy paths
+    NETWORK_MANAGE = "network.manage"  # partners and agreement; every autonomy path of the territory
 
 
 ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
@@ -117,6 +125,41 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
     Role.PRIVACY_OFFICER: frozenset(),
     Role.SYSADMIN: frozenset(),
 }
+
+# Teams and meetings (tutela/meetings), added to the roles above.
+_MEETING_CAPABILITIES: dict[str, frozenset[str]] = {
+    Role.FRONT_OFFICE: frozenset({Cap.MEETING_VIEW}),
+    Role.COORDINATOR: frozenset(
+        {
+            Cap.MEETING_VIEW,
+            Cap.MEETING_MANAGE,
+            Cap.MEETING_OVERSEE,
+            Cap.VISIT_MANAGE,
+            Cap.ROOM_MANAGE,
+            Cap.NETWORK_VIEW,
+            Cap.NETWORK_MANAGE,
+        }
+    ),
+    Role.SOCIAL_WORKER: frozenset({Cap.MEETING_VIEW, Cap.MEETING_MANAGE, Cap.VISIT_MANAGE, Cap.NETWORK_VIEW}),
+    Role.ADMIN_OFFICER: frozenset({Cap.MEETING_VIEW}),
+    Role.MANAGING_BODY: frozenset(
+        {
+            Cap.MEETING_VIEW,
+            Cap.MEETING_MANAGE,
+            Cap.MEETING_OVERSEE,
+            Cap.ROOM_MANAGE,
+            Cap.NETWORK_VIEW,
+            Cap.NETWORK_MANAGE,
+        }
+    ),
+    Role.MUNICIPALITY_OFFICER: frozenset({Cap.MEETING_VIEW}),
+    Role.EDUCATOR: frozenset({Cap.MEETING_VIEW, Cap.VISIT_MANAGE}),
+    Role.PROVIDER_COORDINATOR: frozenset({Cap.MEETING_VIEW}),
+    Role.HEALTH_PROFESSIONAL: frozenset({Cap.MEETING_VIEW}),
+    Role.MANAGER: frozenset({Cap.MEETING_VIEW, Cap.MEETING_OVERSEE}),
+}
+for _role, _capabilities in _MEETING_CAPABILITIES.items():
+    ROLE_CAPABILITIES[_role] = ROLE_CAPABILITIES[_role] | _capabilities
 
 
 class Scope(models.TextChoices):

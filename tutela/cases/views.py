@@ -32,6 +32,7 @@ from tutela.cases.workflow import CASE_WORKFLOW
 from tutela.core.actions import form_submitted
 from tutela.core.forms import StyledForm
 from tutela.court.selectors import court_section
+from tutela.meetings.selectors import case_section as meetings_case_section
 from tutela.people.services import relationship_add
 from tutela.services.views import SLUG_OF as PROPOSAL_SLUGS
 from tutela.services.workflow import PROPOSAL_WORKFLOW
@@ -78,6 +79,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
         can_file_report=case.state == CaseState.IN_CARE and _is_lead(request.user, case),
         can_edit_team=_can_edit_team(request.user, case),
         members=case.members.select_related("user"),
+        meetings_section=meetings_case_section(case, request.user),
         court=court_section(case, request.user),  # None for who may not read court data
         journal_form=case_forms.JournalForm(),
     )

@@ -40,6 +40,12 @@ def nav_items_for(request: HttpRequest) -> dict[str, Any]:
         items.append((_("Costi"), reverse("costs:report")))
     if has_capability(user, Cap.CASE_VIEW):  # L. 184/1983 art. 2: every professional declares their own ties
         items.append((_("Rapporti dichiarati"), reverse("catalogue:my_declarations")))
+    if has_capability(user, Cap.MEETING_VIEW):
+        items.append((_("Riunioni"), reverse("meetings:list")))
+    if has_capability(user, Cap.VISIT_MANAGE) or has_capability(user, Cap.ROOM_MANAGE):
+        items.append((_("Incontri protetti"), reverse("meetings:room_agenda")))
+    if has_capability(user, Cap.NETWORK_VIEW):
+        items.append((_("Rete antiviolenza"), reverse("meetings:network")))
     if Role.PRIVACY_OFFICER in roles:
         items.append((_("Registro accessi"), reverse("audit:home")))
     if court_deadlines_visible(user):

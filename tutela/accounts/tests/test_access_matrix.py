@@ -26,6 +26,21 @@ from tutela.core.demo.territory import DemoTerritory
 from tutela.court.testing import court_matrix_targets
 from tutela.court.views import ORDER_ACTIONS as COURT_ORDER_ACTIONS
 from tutela.deadlines.models import Deadline
+from tutela.meetings.tests.matrix import (
+    MEETING_MANAGERS,
+    MEETING_OVERSEERS,
+    MEETING_VIEWERS,
+    MEETINGS_AUDITED_READS,
+    NETWORK_MANAGERS,
+    NETWORK_VIEWERS,
+    ROOM_MANAGERS,
+    VISIT_MANAGERS,
+    meetings_expected,
+    meetings_matrix_targets,
+)
+from tutela.meetings.views.meetings import ACTIONS as MEETING_ACTIONS
+from tutela.meetings.views.teams import TEAM_ACTIONS as MICRO_TEAM_ACTIONS
+from tutela.meetings.views.visits import VISIT_ACTIONS
 from tutela.services.tests.educational_setup import educational_matrix_targets, educational_refused_to
 from tutela.services.views import ACTIONS as PROPOSAL_ACTIONS
 from tutela.services.views_delivery import ACTIONS as INTERVENTION_ACTIONS
@@ -159,6 +174,32 @@ MATRIX: dict[str, Page | CaseScoped] = {
     "delivery:control_list": Page(frozenset({"sds"})),
     "provider:home": Page(frozenset({"cooperativa"})),
     "documents:download": CaseScoped("attachment"),
+    # Teams and meetings (tutela/meetings): case pages through the case; a case meeting and a supervised visit of
+    # each World case (meetings/tests/matrix.py); meetings outside a case, observations and autonomy paths:
+    # meetings/tests/test_pages.py, test_visits.py, test_network.py.
+    "meetings:list": Page(MEETING_VIEWERS),
+    "meetings:create": Page(MEETING_MANAGERS),
+    "meetings:series_create": Page(MEETING_MANAGERS),
+    "meetings:report": Page(MEETING_OVERSEERS),
+    "meetings:micro_team_list": Page(MEETING_OVERSEERS),
+    "meetings:detail": CaseScoped("meetings.meeting"),
+    "meetings:action": CaseScoped("meetings.meeting", slugs=tuple(MEETING_ACTIONS)),
+    "meetings:case_meeting_create": CaseScoped("case"),
+    "meetings:micro_team": CaseScoped("case"),
+    "meetings:micro_team_action": CaseScoped("case", slugs=tuple(MICRO_TEAM_ACTIONS)),
+    "meetings:case_visits": CaseScoped("case"),
+    "meetings:arrangement": CaseScoped("case"),
+    "meetings:visit_book": CaseScoped("case"),
+    "meetings:visit_detail": CaseScoped("meetings.visit"),
+    "meetings:visit_action": CaseScoped("meetings.visit", slugs=tuple(VISIT_ACTIONS)),
+    "meetings:rooms": Page(ROOM_MANAGERS),
+    "meetings:room_agenda": Page(VISIT_MANAGERS | ROOM_MANAGERS),
+    "meetings:network": Page(NETWORK_VIEWERS),
+    "meetings:network_edit": Page(NETWORK_MANAGERS),
+    "meetings:partner_add": Page(NETWORK_MANAGERS),
+    "meetings:agreement_add": Page(NETWORK_MANAGERS),
+    "meetings:path_create": Page(NETWORK_VIEWERS),
+    "meetings:path_close": Page(NETWORK_VIEWERS),
     # Court data (tutela/court): a confidential section; objects of the World's cases in care, built by
     # tutela/court/testing.py; tutela/court/tests/test_views.py for what the pages show.
     "court:case": CaseScoped("case"),
@@ -354,6 +395,7 @@ AUDITED_READS = {
         "cases.case.viewed",
     ),
     "documents:download": "documents.attachment.downloaded",
+    **MEETINGS_AUDITED_READS,
     **dict.fromkeys(
         ["court:case", "court:proceeding_add", "court:placement_add", "court:order_add"], "court.case.viewed"
     ),
@@ -428,6 +470,8 @@ def _targets(world: World, row: CaseScoped, key: str) -> list[tuple[str, int, bo
         return educational_matrix_targets(world, row.target, key)
     if row.target.startswith("court."):
         return court_matrix_targets(world, row.target, key)
+    if row.target.startswith("meetings."):
+        return meetings_matrix_targets(world, row.target, key)
     return [
         (f"{key} document", world.attachments[key].pk, False),
         (f"{key} confidential document", world.attachments[f"{key}.confidential"].pk, True),
@@ -457,6 +501,8 @@ def _expected_in_scope(user: str, key: str, name: str, slug: str, confidential: 
         return _educational_expected(user, key, name, slug)
     if name.startswith("court:"):
         return _court_expected(user, key, name, is_open)
+    if name.startswith("meetings:"):
+        return meetings_expected(user, key, name, slug, is_open, LEADS)
     if name == "cases:journal_add":  # journal.write is checked with the scope: without it, 404
         return 200 if user in JOURNAL_WRITERS else 404
     if name == "cases:family_add":  # family.edit with the scope; then only the lead, on an open case
