@@ -22,7 +22,7 @@ from tutela.core.forms import StyledForm
 from tutela.court import forms as court_forms
 from tutela.court import selectors
 from tutela.court.models import Art403Notice, CourtOrder, ReportState, StepKind
-from tutela.court.services import emergency, orders, reports
+from tutela.court.services import emergency, escalation, orders, reports
 from tutela.court.services.common import court_write_refusal
 from tutela.court.workflow import REPORT_WORKFLOW
 
@@ -303,7 +303,7 @@ def placement_detail(request: HttpRequest, pk: int) -> HttpResponse:
     case = placement.case
     _read(request, case, "court.placement.viewed", obj=placement)
     now = timezone.now()
-    emergency.art403_check(now=now, placement=placement)
+    escalation.art403_check(now=now, placement=placement)
     context = {
         "case": case,
         "placement": placement,
@@ -380,7 +380,7 @@ def territory_deadlines(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         notice = selectors.unseen_notices(request.user).filter(pk=request.POST.get("avviso") or 0).first()
         if notice is not None:
-            emergency.art403_notice_seen(notice=notice, actor=request.user)
+            escalation.art403_notice_seen(notice=notice, actor=request.user)
             messages.success(request, _("Presa visione registrata."))
         return redirect("court:deadlines")
     deadlines = list(selectors.territory_court_deadlines(request.user)[:200])

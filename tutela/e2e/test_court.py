@@ -21,12 +21,8 @@ from playwright.sync_api import Locator, Page, expect
 from tutela.court.demo import authorities_ensure
 from tutela.court.models import Art403Escalation, CourtReport, StepKind
 from tutela.court.services.common import add_months
-from tutela.court.services.emergency import (
-    PlacementData,
-    art403_check,
-    art403_step_record,
-    emergency_placement_record,
-)
+from tutela.court.services.emergency import PlacementData, art403_step_record, emergency_placement_record
+from tutela.court.services.escalation import art403_check
 from tutela.deadlines.calendar import next_business_day, patron_of
 from tutela.protocol.models import ProtocolEntry
 from tutela.testing import factories
@@ -134,7 +130,8 @@ def test_court_order_with_six_monthly_reports_to_the_filed_report(
         page.get_by_role("button", name="Deposita e protocolla").click(no_wait_after=True)
     expect(success(page)).to_have_text("Relazione depositata e protocollata.")
     report = CourtReport.objects.get(case=case)
-    entry = ProtocolEntry.objects.get(pk=report.protocol_entry_id)
+    entry = report.protocol_entry
+    assert entry is not None
     assert entry.direction == ProtocolEntry.Direction.OUTGOING
     assert entry.correspondents == "Tribunale per i minorenni di Firenze"
     expect(page.locator("#report-state")).to_have_text("Depositata")

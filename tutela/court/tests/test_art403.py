@@ -27,11 +27,10 @@ from tutela.court.selectors import art403_rows
 from tutela.court.services.emergency import (
     PlacementData,
     art403_acts_send,
-    art403_check,
-    art403_notice_seen,
     art403_step_record,
     emergency_placement_record,
 )
+from tutela.court.services.escalation import art403_check, art403_notice_seen
 from tutela.deadlines.models import Deadline
 from tutela.deadlines.services import deadlines_of_source
 from tutela.protocol.models import ProtocolEntry

@@ -2,7 +2,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from tutela.court.services.emergency import art403_check
+from tutela.court.services.escalation import art403_check
 
 
 class Command(BaseCommand):
