@@ -33,7 +33,7 @@ from tutela.court.services.emergency import NEXT_STEP, OUTCOMES, STEP_SEQUENCE, 
 from tutela.deadlines.models import Deadline
 
 # The deadline kinds that reveal a court proceeding: shown only to who may read confidential sections.
-COURT_DEADLINE_KINDS = (Deadline.Kind.COURT_DUTY, Deadline.Kind.COURT_REPORT, Deadline.Kind.ART403)
+COURT_DEADLINE_KINDS = Deadline.COURT_KINDS
 # Case events of the court app (their codes start with it): the same.
 COURT_EVENT_PREFIX = "court."
 

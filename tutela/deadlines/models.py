@@ -33,6 +33,10 @@ class Deadline(models.Model):
         MEETING_DECISION = "meeting_decision", _("Decisione di una riunione")
         OTHER = "other", _("Altro")
 
+    # Kinds that reveal a court proceeding: shown only to who may read confidential sections, and completed by
+    # the court acts themselves (filing the report, recording the art. 403 step), never by hand.
+    COURT_KINDS = (Kind.COURT_DUTY, Kind.COURT_REPORT, Kind.ART403)
+
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="deadlines")
     kind = models.CharField(_("tipo"), max_length=30, choices=Kind.choices)
     description = models.CharField(_("descrizione"), max_length=200)

@@ -123,6 +123,11 @@ def deadline_refusal(user: Any, deadline: Deadline, *, check_scope: bool = True)
         return _("La scadenza è stata annullata: non si può più completare o riaprire.")
     if deadline.kind == Deadline.Kind.TAKE_IN_CHARGE:
         return _("La presa in carico si completa assegnando la pratica, non a mano.")
+    if deadline.kind in Deadline.COURT_KINDS:
+        return _(
+            "Le scadenze dell'autorità giudiziaria si completano dalla pagina del tribunale, depositando la "
+            "relazione o registrando il passaggio, non a mano."
+        )
     responsible = deadline_responsible_id(deadline)
     if user.pk != responsible and not _is_territory_coordinator(user, deadline.case.territory_id):
         return _(

@@ -30,7 +30,9 @@ class Section:
 
 
 def _with_deadlines(cases: QuerySet[Case]) -> QuerySet[Case]:
-    pending = Deadline.objects.pending().order_by("due_at")
+    # The next deadline shown beside each case: court ones reveal a proceeding to roles that may not read it,
+    # and their owners see them in their own deadline sections.
+    pending = Deadline.objects.pending().exclude(kind__in=Deadline.COURT_KINDS).order_by("due_at")
     return cases.select_related("child", "lead_social_worker", "territory").prefetch_related(
         Prefetch("deadlines", queryset=pending, to_attr="pending_deadlines")
     )

@@ -31,8 +31,8 @@ def test_a_deadline_from_the_worklist_to_done_undone_and_the_private_feed(
     case = factories.in_care_case(demo)  # led by assistente
     deadline = deadline_create(
         case=case,
-        kind=Deadline.Kind.COURT_REPORT,
-        description="Relazione di aggiornamento al Tribunale per i minorenni",
+        kind=Deadline.Kind.PLAN_REVIEW,
+        description="Verifica del progetto con la famiglia",
         due_at=end_of_day(timezone.localdate() - dt.timedelta(days=1)),
         actor=demo.users["coordinatore"],
     )
@@ -40,7 +40,7 @@ def test_a_deadline_from_the_worklist_to_done_undone_and_the_private_feed(
     login("assistente")
     overdue = page.locator("section#deadlines_overdue")
     expect(overdue).to_contain_text(case.code)
-    expect(overdue).to_contain_text("Relazione all'autorità giudiziaria")
+    expect(overdue).to_contain_text("Verifica del progetto")
 
     page.get_by_role("link", name="Scadenze", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Scadenze")

@@ -29,11 +29,11 @@ ONLY_RESPONSIBLE = (
 )
 
 
-def _deadline(case, actor, *, kind=Deadline.Kind.COURT_REPORT, owner=None, days=5):
+def _deadline(case, actor, *, kind=Deadline.Kind.PLAN_REVIEW, owner=None, days=5):
     return deadline_create(
         case=case,
         kind=kind,
-        description="Relazione semestrale al Tribunale per i minorenni",
+        description="Verifica semestrale del progetto",
         due_at=end_of_day(timezone.localdate() + dt.timedelta(days=days)),
         actor=actor,
         owner=owner,
@@ -58,7 +58,7 @@ def test_the_lead_completes_an_unowned_deadline_and_the_case_keeps_who_and_when(
 
     assert (done.done_by, done.done_at is not None) == (social_worker, True)
     event = CaseEvent.objects.filter(case=case, code="deadlines.deadline.completed").get()
-    assert "Relazione all'autorità giudiziaria" in event.description
+    assert "Verifica del progetto" in event.description
     assert event.actor == social_worker
     audit = AuditEvent.objects.get(action="deadlines.deadline.completed", object_id=str(deadline.pk))
     assert (audit.actor, audit.case_id) == (social_worker, case.pk)
@@ -115,6 +115,20 @@ def test_the_take_in_charge_deadline_is_closed_only_by_the_assignment(demo, coor
         lambda: _state(deadline),
         "La presa in carico si completa assegnando la pratica, non a mano.",
     )
+
+
+@pytest.mark.parametrize("kind", Deadline.COURT_KINDS)
+def test_court_deadlines_are_completed_by_the_court_acts_not_by_hand(
+    demo, case, coordinator, social_worker, kind
+):
+    deadline = _deadline(case, coordinator, kind=kind)
+    for actor in (social_worker, coordinator):
+        assert_refused(
+            lambda actor=actor: deadline_complete(deadline=deadline, actor=actor),
+            lambda: _state(deadline),
+            "Le scadenze dell'autorità giudiziaria si completano dalla pagina del tribunale, depositando la "
+            "relazione o registrando il passaggio, non a mano.",
+        )
 
 
 def test_a_done_deadline_cannot_be_completed_twice(demo, case, coordinator, social_worker):
