@@ -13,7 +13,7 @@ from django.db.models import Count, Exists, F, Max, OuterRef, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tutela.accounts.access import has_capability_on_case, territories_with
+from tutela.accounts.access import can_view_confidential, has_capability_on_case, territories_with
 from tutela.accounts.roles import Cap
 from tutela.audit.services import audit_record
 from tutela.cases.services.events import case_event_record
@@ -40,6 +40,15 @@ def _d(day: dt.date) -> str:
 
 def may_control(user: Any, intervention: Intervention) -> bool:
     return has_capability_on_case(user, Cap.CONTROL_WRITE, intervention.case)
+
+
+def may_see_controls(user: Any, intervention: Intervention) -> bool:
+    """The managing body that controls, the provider that answers, the confidential readers of the case."""
+    return (
+        may_control(user, intervention)
+        or is_provider_coordinator(user, intervention)
+        or can_view_confidential(user, intervention.case)
+    )
 
 
 def _control_validate(intervention: Intervention, data: ControlData) -> None:

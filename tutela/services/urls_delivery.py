@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tutela.services import views_delivery, views_educational
+from tutela.services import views_controls, views_delivery, views_educational
 
 app_name = "delivery"
 urlpatterns = [
@@ -16,8 +16,8 @@ urlpatterns = [
     path("relazioni/<int:pk>/", views_educational.report_detail, name="report"),
     path("relazioni/<int:pk>/trasmetti/", views_educational.report_transmit, name="report_transmit"),
     # Controls on regular delivery (seed 000 step 7).
-    path("controlli/", views_educational.control_list, name="control_list"),
-    path("<int:pk>/controlli/", views_educational.intervention_controls, name="controls"),
-    path("<int:pk>/controlli/nuovo/", views_educational.control_add, name="control_add"),
-    path("controlli/<int:pk>/<slug:action>/", views_educational.control_action, name="control_action"),
+    path("controlli/", views_controls.control_list, name="control_list"),
+    path("<int:pk>/controlli/", views_controls.intervention_controls, name="controls"),
+    path("<int:pk>/controlli/nuovo/", views_controls.control_add, name="control_add"),
+    path("controlli/<int:pk>/<slug:action>/", views_controls.control_action, name="control_action"),
 ]

@@ -18,8 +18,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from tutela.accounts.access import (
-    can_view_confidential,
-    has_capability,
     has_capability_on_case,
     organisations_with,
 )
@@ -47,7 +45,7 @@ from tutela.services.models import (
 from tutela.workflow import TransitionError
 
 
-def _viewed(request: HttpRequest, intervention: Intervention, page: str) -> None:
+def intervention_viewed(request: HttpRequest, intervention: Intervention, page: str) -> None:
     audit_record(
         actor=request.user,
         action="cases.case.viewed",
@@ -127,14 +125,14 @@ def _permissions(user: Any, intervention: Intervention) -> dict[str, bool]:
             operator_id=user.pk,
             recorded_at__gte=timezone.now() - timesheets.DELETE_WINDOW,
         ).exists(),
-        "may_see_controls": _may_see_controls(user, intervention),
+        "may_see_controls": control_services.may_see_controls(user, intervention),
     }
 
 
 def educational_page(request: HttpRequest, pk: int) -> HttpResponse:
     """Educators, hours (planned against delivered), PEI and progress reports of a home-support intervention."""
     intervention = _educational(request, pk)
-    _viewed(request, intervention, "educational")
+    intervention_viewed(request, intervention, "educational")
     month = _month_param(request)
     project = _project(intervention)
     months = timesheets.delivery_months(intervention)
@@ -267,7 +265,7 @@ def educational_action(request: HttpRequest, pk: int, action: str) -> HttpRespon
             request, _("Questa azione non è disponibile per te su questo intervento in questo momento.")
         )
         return redirect("delivery:educational", pk=intervention.pk)
-    _viewed(request, intervention, f"educational.{action}")
+    intervention_viewed(request, intervention, f"educational.{action}")
     form = spec.form(request, intervention, request.POST if request.method == "POST" else None)
     done = form_submitted(
         request, form, lambda: spec.run(intervention, request.user, form), success=spec.success
@@ -321,6 +319,7 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "intervention": intervention,
             "case": intervention.case,
             "can_transmit": can_transmit,
+            "may_see_controls": control_services.may_see_controls(request.user, intervention),
         },
     )
 
@@ -335,7 +334,7 @@ def report_transmit(request: HttpRequest, pk: int) -> HttpResponse:
     ):
         messages.error(request, _("Questa relazione non è da trasmettere, o non spetta a te trasmetterla."))
         return redirect("delivery:report", pk=report.pk)
-    _viewed(request, intervention, "progress_report.transmit")
+    intervention_viewed(request, intervention, "progress_report.transmit")
     form = f.TransmitForm(request.POST if request.method == "POST" else None)
     done = form_submitted(
         request,
@@ -358,159 +357,6 @@ def report_transmit(request: HttpRequest, pk: int) -> HttpResponse:
             "back": "report",
             "report": report,
         },
-    )
-
-
-# --- controls ------------------------------------------------------------------------------------------------
-
-
-def _may_see_controls(user: Any, intervention: Intervention) -> bool:
-    """The managing body that controls, the provider that answers, the confidential readers of the case."""
-    return (
-        control_services.may_control(user, intervention)
-        or edu.is_provider_coordinator(user, intervention)
-        or can_view_confidential(user, intervention.case)
-    )
-
-
-def _controls_intervention(request: HttpRequest, pk: int) -> Intervention:
-    intervention = get_intervention_for_user(request.user, pk)
-    if not _may_see_controls(request.user, intervention):
-        raise Http404
-    return intervention
-
-
-def intervention_controls(request: HttpRequest, pk: int) -> HttpResponse:
-    """The controls on one intervention, with the provider's replies and the follow-up state."""
-    intervention = _controls_intervention(request, pk)
-    _viewed(request, intervention, "controls")
-    user = request.user
-    controls = list(DeliveryControl.objects.filter(intervention=intervention).select_related("controller"))
-    may_control = control_services.may_control(user, intervention)
-    coordinator = edu.is_provider_coordinator(user, intervention)
-    for control in controls:
-        open_follow_up = bool(control.follow_up) and control.follow_up_done_at is None
-        control.can_close = may_control and open_follow_up  # type: ignore[attr-defined]
-        control.can_reply = coordinator and control.follow_up_done_at is None  # type: ignore[attr-defined]
-    return render(
-        request,
-        "services/controls_intervention.html",
-        {
-            "intervention": intervention,
-            "case": intervention.case,
-            "controls": controls,
-            "can_add": may_control and intervention.state != InterventionState.PLANNED,
-        },
-    )
-
-
-@require_http_methods(["GET", "POST"])
-def control_add(request: HttpRequest, pk: int) -> HttpResponse:
-    intervention = _controls_intervention(request, pk)
-    if (
-        not control_services.may_control(request.user, intervention)
-        or intervention.state == InterventionState.PLANNED
-    ):
-        messages.error(request, _("Non puoi registrare un controllo su questo intervento in questo momento."))
-        return redirect("delivery:controls", pk=intervention.pk)
-    _viewed(request, intervention, "controls.add")
-    form = f.ControlForm(request.POST if request.method == "POST" else None)
-    done = form_submitted(
-        request,
-        form,
-        lambda: control_services.control_record(
-            intervention=intervention, actor=request.user, data=form.control_data()
-        ),
-        success=_("Controllo registrato."),
-    )
-    if done is not None:
-        return redirect("delivery:controls", pk=intervention.pk)
-    return render(
-        request,
-        "services/controls_action.html",
-        {
-            "intervention": intervention,
-            "case": intervention.case,
-            "form": form,
-            "title": _("Registra un controllo"),
-        },
-    )
-
-
-CONTROL_ACTIONS = ("rispondi", "chiudi")
-
-
-@require_http_methods(["GET", "POST"])
-def control_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    """The provider's reply (rispondi) and the close of the follow-up (chiudi) of one control."""
-    if action not in CONTROL_ACTIONS:
-        raise Http404
-    control = DeliveryControl.objects.select_related("controller").filter(pk=pk).first()
-    if control is None:
-        raise Http404
-    intervention = _controls_intervention(request, control.intervention_id)
-    control.intervention = intervention
-    user = request.user
-    data = request.POST if request.method == "POST" else None
-    form: StyledForm
-    if action == "rispondi":
-        allowed = edu.is_provider_coordinator(user, intervention) and control.follow_up_done_at is None
-        form = f.ReplyForm(data, control=control)
-        title, success = _("Rispondi al controllo"), _("Risposta registrata.")
-
-        def run() -> Any:
-            return control_services.control_reply(
-                control=control, actor=user, reply=form.cleaned_data["reply"]
-            )
-    else:
-        allowed = (
-            control_services.may_control(user, intervention)
-            and bool(control.follow_up)
-            and control.follow_up_done_at is None
-        )
-        form = f.CloseFollowUpForm(data)
-        title, success = _("Chiudi le azioni conseguenti"), _("Azioni conseguenti chiuse.")
-
-        def run() -> Any:
-            return control_services.control_follow_up_close(control=control, actor=user)
-
-    if not allowed:
-        messages.error(
-            request, _("Questa azione non è disponibile per te su questo controllo in questo momento.")
-        )
-        return redirect("delivery:controls", pk=intervention.pk)
-    _viewed(request, intervention, f"control.{action}")
-    if form_submitted(request, form, run, success=success) is not None:
-        return redirect("delivery:controls", pk=intervention.pk)
-    return render(
-        request,
-        "services/controls_action.html",
-        {
-            "intervention": intervention,
-            "case": intervention.case,
-            "form": form,
-            "title": title,
-            "control": control,
-        },
-    )
-
-
-def control_list(request: HttpRequest) -> HttpResponse:
-    """The managing body's controls in its territory, and the interventions under way to control."""
-    if not has_capability(request.user, Cap.CONTROL_WRITE):
-        raise Http404
-    only_open = request.GET.get("aperti") == "1"
-    controls = control_services.controls_of_territories(request.user).order_by("-day", "-created_at")
-    if only_open:
-        controls = controls.filter(follow_up_due__isnull=False, follow_up_done_at__isnull=True)
-    controls_page = list(controls[:100])
-    interventions = list(control_services.interventions_to_control(request.user)[:100])
-    shown = sorted({c.intervention.case_id for c in controls_page} | {i.case_id for i in interventions})
-    audit_record(actor=request.user, action="services.delivery_control.listed", data={"cases": shown})
-    return render(
-        request,
-        "services/controls_list.html",
-        {"controls": controls_page, "interventions": interventions, "only_open": only_open},
     )
 
 

@@ -43,9 +43,9 @@ from tutela.meetings.views.teams import TEAM_ACTIONS as MICRO_TEAM_ACTIONS
 from tutela.meetings.views.visits import VISIT_ACTIONS
 from tutela.services.tests.educational_setup import educational_matrix_targets, educational_refused_to
 from tutela.services.views import ACTIONS as PROPOSAL_ACTIONS
+from tutela.services.views_controls import CONTROL_ACTIONS
 from tutela.services.views_delivery import ACTIONS as INTERVENTION_ACTIONS
 from tutela.services.views_educational import ACTIONS as EDUCATIONAL_ACTIONS
-from tutela.services.views_educational import CONTROL_ACTIONS
 
 OUTSIDER = "estraneo"
 ROLES = (
