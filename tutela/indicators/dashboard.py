@@ -12,9 +12,12 @@ from django.urls import reverse
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
+from tutela.accounts.access import has_capability
+from tutela.accounts.roles import Cap
 from tutela.indicators.figures import COUNT, Figure, Metric, MetricFilter
 from tutela.indicators.forms import filter_query
-from tutela.indicators.metrics import METRICS
+from tutela.indicators.metrics import METRICS, interventions_by_type
+from tutela.indicators.metrics.delivery import intervention_costs
 from tutela.indicators.suppression import complementary, public_value
 
 
@@ -77,8 +80,13 @@ CHARTS: dict[str, tuple[int | None, str]] = {
 }
 
 
-def metrics_for(f: MetricFilter) -> list[Metric]:
-    return [compute(f) for compute in METRICS.values()]
+def metrics_for(f: MetricFilter, user: Any) -> list[Metric]:
+    """Every indicator; the interventions with their costs for who may see the costs (services/costs.py)."""
+    costs = intervention_costs(user, f) if has_capability(user, Cap.COSTS_VIEW, f.territory.pk) else None
+    return [
+        interventions_by_type(f, costs) if key == "interventions" else compute(f)
+        for key, compute in METRICS.items()
+    ]
 
 
 def shown_metrics(f: MetricFilter, metrics: list[Metric]) -> list[ShownMetric]:

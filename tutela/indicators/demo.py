@@ -2,7 +2,8 @@
 
 Loaded as the seed gives it: its two phases weigh 25 each, so their weights add up to 50 and the objective
 stays a draft (approval needs 100: services.objective_approve refuses it and the page says why). The actual
-values are not invented: the two PERFORMANCE indicators and the RESULT date wait to be recorded.
+values are not invented: the micro-équipe share and the monitoring meetings come from the meetings app's data
+for 2019 (the objective's period), the RESULT date waits to be recorded by hand.
 """
 
 from __future__ import annotations
@@ -96,6 +97,7 @@ def objective_demo_load(demo: DemoTerritory) -> Objective:
             value_type=Indicator.ValueType.RATIO,
             expected_numerator=Decimal("120"),
             expected_denominator=Decimal("200"),
+            metric_key="micro_team_share",
         ),
         IndicatorData(
             kind=Indicator.Kind.RESULT,
@@ -111,6 +113,7 @@ def objective_demo_load(demo: DemoTerritory) -> Objective:
             value_type=Indicator.ValueType.COUNT,
             expected_numerator=Decimal("6"),
             expected_denominator=Decimal("6"),
+            metric_key="network_meetings",
         ),
     ):
         indicator_add(actor=manager, objective=objective, data=data)

@@ -19,6 +19,7 @@ SHARE = "share"  # a percentage of two counts
 MEDIAN = "median"  # a median over `basis` cases
 CHANGE = "change"  # a percentage change between two counts
 RATE = "rate"  # a value derived from a count (cases per FTE)
+AMOUNT = "amount"  # euros spent on `basis` interventions
 PLAIN = "plain"  # about the staff or the population, never about the children: shown as it is
 
 

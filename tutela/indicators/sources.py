@@ -15,6 +15,8 @@ from tutela.indicators.metrics import (
     personalised_projects,
     take_in_charge_time,
 )
+from tutela.meetings.models import MeetingKind
+from tutela.meetings.selectors import meetings_planned_vs_held, micro_team_share
 
 
 @dataclass(frozen=True)
@@ -41,7 +43,22 @@ def _court_on_time(f: MetricFilter) -> tuple[int, int]:
     return values["puntuali"], sum(values.values())
 
 
+def _micro_teams(f: MetricFilter) -> tuple[int, int]:
+    return micro_team_share(f.territory, (f.start, f.end))
+
+
+def _network_meetings(f: MetricFilter) -> tuple[int, int]:
+    planned, held = meetings_planned_vs_held(f.territory, MeetingKind.NETWORK, (f.start, f.end))
+    return held, planned
+
+
 OBJECTIVE_SOURCES: dict[str, ObjectiveSource] = {
+    "micro_team_share": ObjectiveSource(
+        _l("Casi complessi e indagini con micro-équipe / casi complessi e indagini"), _micro_teams
+    ),
+    "network_meetings": ObjectiveSource(
+        _l("Riunioni di monitoraggio della rete antiviolenza effettuate / previste"), _network_meetings
+    ),
     "take_in_charge_within": ObjectiveSource(
         _l("Pratiche assegnate entro il termine / pratiche assegnate"),
         _pair(take_in_charge_time, "entro", "assegnate"),

@@ -62,7 +62,7 @@ def _audit_filter(f: MetricFilter) -> dict[str, Any]:
 def dashboard(request: HttpRequest) -> HttpResponse:
     """The indicators of seeds 001, 002 and 004 for a period, Comune and team (managers, SdS, coordinators)."""
     form, metric_filter = _filter_or_404(request, (Cap.INDICATORS_VIEW,))
-    metrics = metrics_for(metric_filter)
+    metrics = metrics_for(metric_filter, request.user)
     audit_record(actor=request.user, action="indicators.dashboard.viewed", data=_audit_filter(metric_filter))
     return render(
         request,
@@ -122,7 +122,7 @@ def export(request: HttpRequest) -> HttpResponseBase:
     form, metric_filter = _filter_or_404(request, (Cap.INDICATORS_VIEW,))
     if form.is_bound and not form.is_valid():
         raise Http404
-    rows = export_rows(metric_filter, metrics_for(metric_filter))
+    rows = export_rows(metric_filter, metrics_for(metric_filter, request.user))
     audit_record(
         actor=request.user, action="indicators.dashboard.exported", data=_audit_filter(metric_filter)
     )

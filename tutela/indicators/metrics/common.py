@@ -1,0 +1,46 @@
+"""The cases every indicator starts from: the territory's, narrowed by Comune of residence and team."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Exists, Max, OuterRef, Q, QuerySet
+
+from tutela.accounts.models import Membership
+from tutela.cases.models import Case, CaseEvent, CaseState
+from tutela.indicators.figures import MetricFilter
+
+
+def base_cases(f: MetricFilter) -> QuerySet[Case]:
+    """The territory's cases, restricted to the Comune of residence and to the lead social worker's team."""
+    cases = Case.objects.filter(territory=f.territory)
+    if f.municipality is not None:
+        cases = cases.filter(child__residence_municipality=f.municipality)
+    if f.team is not None:
+        in_team = Membership.objects.filter(user=OuterRef("lead_social_worker"), team=f.team, active=True)
+        cases = cases.filter(Exists(in_team))
+    return cases
+
+
+def in_charge_cases(f: MetricFilter) -> QuerySet[Case]:
+    """Cases taken in charge (the case entered IN_CARE) before the period ends and not closed before it began."""
+    entered = CaseEvent.objects.filter(
+        case=OuterRef("pk"), to_state=CaseState.IN_CARE, code__startswith="cases.case.", at__lt=f.end_at
+    )
+    return (
+        base_cases(f).filter(Exists(entered)).filter(Q(closed_at__isnull=True) | Q(closed_at__gte=f.start_at))
+    )
+
+
+def one_per_child(cases: QuerySet[Case]) -> QuerySet[Case]:
+    """One case per child (the latest), so that a list of cases counts children."""
+    latest = cases.order_by().values("child_id").annotate(last=Max("pk")).values("last")
+    return Case.objects.filter(pk__in=latest)
+
+
+def children(cases: QuerySet[Case]) -> int:
+    return cases.order_by().values("child_id").distinct().count()
+
+
+def cases_of(pks: list[int] | QuerySet[Any]) -> QuerySet[Case]:
+    return Case.objects.filter(pk__in=pks)
