@@ -255,3 +255,25 @@ def test_the_educator_records_and_deletes_from_the_page(client, demo):
     assert client.get(f"{delete}?registrazione={record.pk}").status_code == 200
     assert client.post(delete, {"record": record.pk}).status_code == 302
     assert not DeliveryRecord.objects.exists()
+
+
+def test_the_educational_page_reads_a_constant_number_of_queries(client, demo):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    intervention = home_support(demo)
+    assign(demo, intervention)
+    url = reverse("delivery:educational", kwargs={"pk": intervention.pk})
+    client.force_login(demo.users["assistente"])
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    _record(intervention, demo.users["educatore"], days_ago(1))
+    one = queries()
+    for days in range(2, 7):
+        _record(intervention, demo.users["educatore"], days_ago(days))
+    assign(demo, intervention, educator(demo, "educatore.due"), hours="1")
+    assert queries() == one
