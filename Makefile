@@ -28,10 +28,17 @@ var/field_keys:
 	@$(PY) -c "import base64, secrets; print(base64.urlsafe_b64encode(secrets.token_bytes(32)).decode())" > $@
 	@chmod 600 $@
 
+# The SINBA pseudonym key (ADR 0012): generated once, never rotated (INPS links a child's records by it).
+var/returns_key:
+	@mkdir -p var
+	@$(PY) -c "import base64, secrets; print(base64.urlsafe_b64encode(secrets.token_bytes(32)).decode())" > $@
+	@chmod 600 $@
+
 # The demo: migrate the embedded SQLite database, load the demo territory, serve.
-run: install var/secret_key var/field_keys
+run: install var/secret_key var/field_keys var/returns_key
 	@export TUTELA_SECRET_KEY="$$(cat var/secret_key)"; \
 	export TUTELA_FIELD_KEYS="$$(cat var/field_keys)"; \
+	export TUTELA_RETURNS_KEY="$$(cat var/returns_key)"; \
 	export TUTELA_REQUIRE_2FA="$${TUTELA_REQUIRE_2FA:-false}"; \
 	export TUTELA_SECURE_SSL_REDIRECT="$${TUTELA_SECURE_SSL_REDIRECT:-false}" TUTELA_SECURE_COOKIES="$${TUTELA_SECURE_COOKIES:-false}" \
 	  TUTELA_HSTS_SECONDS="$${TUTELA_HSTS_SECONDS:-0}"; \

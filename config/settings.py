@@ -79,6 +79,39 @@ for _position, _key in enumerate(TUTELA_FIELD_KEYS, start=1):
     if _key == TUTELA_DEV_FIELD_KEY and not (DEBUG or TESTING):
         raise ImproperlyConfigured("TUTELA_FIELD_KEYS holds the public development key: generate a real one.")
 
+# --- Returns to the State (ADR 0012)
+# The SINBA flow names each child by a pseudonym, HMAC-SHA256 of the person's id under TUTELA_RETURNS_KEY
+# (urlsafe base64 of 32 random bytes), never derived from SECRET_KEY or the field keys. The key must never change
+# (INPS links the yearly records of a child by the pseudonym): back it up with the database.
+# !!! DEVELOPMENT KEY, PUBLIC IN THIS FILE: only DEBUG and the tests use it; it is refused anywhere else.
+TUTELA_DEV_RETURNS_KEY = "dHV0ZWxhLUlOU0VDVVJFLWRldi1yZXR1cm5zLWtleTA="  # b"tutela-INSECURE-dev-returns-key0"
+TUTELA_RETURNS_KEY = os.environ.get("TUTELA_RETURNS_KEY", "").strip()
+if not TUTELA_RETURNS_KEY:
+    if DEBUG or TESTING:
+        TUTELA_RETURNS_KEY = TUTELA_DEV_RETURNS_KEY
+    else:
+        raise ImproperlyConfigured(
+            "TUTELA_RETURNS_KEY is not set: the SINBA pseudonyms cannot be computed. Generate a key with "
+            '`python -c "import base64, secrets; print(base64.urlsafe_b64encode(secrets.token_bytes(32)).decode())"`.'
+        )
+try:
+    _returns_key_valid = len(base64.b64decode(TUTELA_RETURNS_KEY, altchars=b"-_", validate=True)) == 32
+except (binascii.Error, ValueError):
+    _returns_key_valid = False
+if not _returns_key_valid:  # never echo the key
+    raise ImproperlyConfigured("TUTELA_RETURNS_KEY is not urlsafe base64 of 32 bytes.")
+if TUTELA_RETURNS_KEY == TUTELA_DEV_RETURNS_KEY and not (DEBUG or TESTING):
+    raise ImproperlyConfigured("TUTELA_RETURNS_KEY holds the public development key: generate a real one.")
+# The official INPS schemas the exports are validated against (not shipped with Tutela: see docs/returns/).
+TUTELA_INPS_XSD_DIR = Path(
+    os.environ.get("TUTELA_INPS_XSD_DIR", "").strip() or BASE_DIR.parent / "shared" / "domain" / "inps"
+)
+# How the web pages run an export: "thread" (in the web process, after the request; the demo) or "command"
+# (left queued for `manage.py run_return_batch --pending`, run by cron or a worker).
+TUTELA_RETURNS_RUNNER = os.environ.get("TUTELA_RETURNS_RUNNER", "thread").strip() or "thread"
+if TUTELA_RETURNS_RUNNER not in {"thread", "command"}:
+    raise ImproperlyConfigured("TUTELA_RETURNS_RUNNER must be 'thread' or 'command'.")
+
 ALLOWED_HOSTS = [
     h.strip() for h in os.environ.get("TUTELA_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h.strip()
 ]
@@ -114,6 +147,7 @@ INSTALLED_APPS = [
     "tutela.notifications",
     "tutela.worklists",
     "tutela.meetings",
+    "tutela.returns",
     "tutela.court",
     "tutela.indicators",
     "tutela.surveys",

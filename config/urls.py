@@ -23,6 +23,7 @@ urlpatterns = [
     path("documenti/", include("tutela.documents.urls")),
     path("riferimenti/", include("tutela.core.urls")),
     path("registro-accessi/", include("tutela.audit.urls")),
+    path("debiti-informativi/", include("tutela.returns.urls")),
     path("riunioni/", include("tutela.meetings.urls")),
     path("tribunale/", include("tutela.court.urls")),
     path("scadenze/", include("tutela.deadlines.urls")),

@@ -53,6 +53,9 @@ class Cap:
     MUNICIPALITY_ACKNOWLEDGE = "intervention.municipality_acknowledge"
     # Open a case outside the scope (not outside the territory) after stating a reason: DESIGN.md section 5.
     BREAK_GLASS = "case.break_glass"
+    # Returns to the State (tutela/returns, seed 003): the Comune prepares them jointly with the managing body.
+    RETURNS_EXPORT = "returns.export"  # start exports, download, verify for one's body, mark as sent
+    RETURNS_VIEW = "returns.view"  # read the exports and their incomplete records
     # Indicators, objectives and satisfaction surveys (seeds 001, 002, 004)
     INDICATORS_VIEW = "indicators.view"  # the dashboard, its export and the objectives (reading)
     INDICATORS_MANAGE = "indicators.manage"  # objectives, phases, indicators' values, staff FTE
@@ -126,6 +129,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
     Role.SYSADMIN: frozenset(),
 }
 
+
 # Teams and meetings (tutela/meetings), added to the roles above.
 _MEETING_CAPABILITIES: dict[str, frozenset[str]] = {
     Role.FRONT_OFFICE: frozenset({Cap.MEETING_VIEW}),
@@ -159,6 +163,15 @@ _MEETING_CAPABILITIES: dict[str, frozenset[str]] = {
     Role.MANAGER: frozenset({Cap.MEETING_VIEW, Cap.MEETING_OVERSEE}),
 }
 for _role, _capabilities in _MEETING_CAPABILITIES.items():
+    ROLE_CAPABILITIES[_role] = ROLE_CAPABILITIES[_role] | _capabilities
+
+# Returns to the State (tutela/returns): the Comune's officer exports only its residents (residence scope).
+_RETURNS_CAPABILITIES: dict[str, frozenset[str]] = {
+    Role.MANAGING_BODY: frozenset({Cap.RETURNS_EXPORT, Cap.RETURNS_VIEW}),
+    Role.MUNICIPALITY_OFFICER: frozenset({Cap.RETURNS_EXPORT, Cap.RETURNS_VIEW}),
+    Role.MANAGER: frozenset({Cap.RETURNS_VIEW}),
+}
+for _role, _capabilities in _RETURNS_CAPABILITIES.items():
     ROLE_CAPABILITIES[_role] = ROLE_CAPABILITIES[_role] | _capabilities
 
 

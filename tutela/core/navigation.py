@@ -40,6 +40,8 @@ def nav_items_for(request: HttpRequest) -> dict[str, Any]:
         items.append((_("Costi"), reverse("costs:report")))
     if has_capability(user, Cap.CASE_VIEW):  # L. 184/1983 art. 2: every professional declares their own ties
         items.append((_("Rapporti dichiarati"), reverse("catalogue:my_declarations")))
+    if has_capability(user, Cap.RETURNS_VIEW):
+        items.append((_("Debiti informativi"), reverse("returns:home")))
     if has_capability(user, Cap.MEETING_VIEW):
         items.append((_("Riunioni"), reverse("meetings:list")))
     if has_capability(user, Cap.VISIT_MANAGE) or has_capability(user, Cap.ROOM_MANAGE):

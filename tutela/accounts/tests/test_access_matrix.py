@@ -41,6 +41,7 @@ from tutela.meetings.tests.matrix import (
 from tutela.meetings.views.meetings import ACTIONS as MEETING_ACTIONS
 from tutela.meetings.views.teams import TEAM_ACTIONS as MICRO_TEAM_ACTIONS
 from tutela.meetings.views.visits import VISIT_ACTIONS
+from tutela.returns.tests.matrix import RETURN_EXPORTERS, RETURN_READERS, batch_kwargs
 from tutela.services.tests.educational_setup import educational_matrix_targets, educational_refused_to
 from tutela.services.views import ACTIONS as PROPOSAL_ACTIONS
 from tutela.services.views_controls import CONTROL_ACTIONS
@@ -295,6 +296,16 @@ MATRIX: dict[str, Page | CaseScoped] = {
     "surveys:results": _survey_page(INDICATOR_READERS, lambda s: s.questionnaire),
     "surveys:administration": _survey_page(SURVEY_MANAGERS, lambda s: s.desk_administration),
     "surveys:intervention": CaseScoped("intervention"),
+    # Returns to the State (seed 003); every role on batches in and out of scope: returns/tests/test_access.py.
+    "returns:home": Page(RETURN_READERS),
+    "returns:start": Page(RETURN_EXPORTERS, query="?tipo=sinba"),
+    "returns:batch_detail": Page(RETURN_READERS, kwargs=batch_kwargs()),
+    "returns:batch_status": Page(RETURN_READERS, kwargs=batch_kwargs()),
+    "returns:batch_download": Page(RETURN_EXPORTERS, reauth=True, kwargs=batch_kwargs()),
+    "returns:batch_verify": Page(RETURN_EXPORTERS, kwargs=batch_kwargs()),
+    "returns:batch_mark_sent": Page(RETURN_EXPORTERS, kwargs=batch_kwargs(verified=True)),
+    # The lead social worker's SINBA data form; the others in scope are sent back to the case.
+    "returns:sinba_data": CaseScoped("case"),
 }
 # The pages of the login itself, open to anonymous visitors: the single sign-on start and return.
 LOGIN_PAGES = {"login", "logout", "accounts:oidc_start", "accounts:oidc_callback"}
@@ -396,6 +407,7 @@ AUDITED_READS = {
     ),
     "documents:download": "documents.attachment.downloaded",
     **MEETINGS_AUDITED_READS,
+    "surveys:intervention": "cases.case.viewed",
     **dict.fromkeys(
         ["court:case", "court:proceeding_add", "court:placement_add", "court:order_add"], "court.case.viewed"
     ),
@@ -406,7 +418,7 @@ AUDITED_READS = {
     ),
     **dict.fromkeys(["court:placement", "court:placement_letter", "court:step"], "court.placement.viewed"),
     "delivery:report": "services.progress_report.viewed",
-    "surveys:intervention": "cases.case.viewed",
+    "returns:sinba_data": "cases.case.viewed",
 }
 
 
@@ -515,6 +527,8 @@ def _expected_in_scope(user: str, key: str, name: str, slug: str, confidential: 
         return 200 if not confidential or user in CONFIDENTIAL_READERS else 404
     if name == "surveys:intervention":  # the lead social worker and who manages the surveys
         return 200 if user in SURVEY_INTERVENTION_USERS else 404
+    if name == "returns:sinba_data":
+        return 200 if (user, key) in LEADS else 302
     raise AssertionError(f"no expectation for {name}")
 
 
