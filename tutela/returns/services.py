@@ -15,6 +15,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import connections, models, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -43,6 +44,7 @@ from tutela.workflow import TransitionError
 logger = logging.getLogger(__name__)
 
 ISSUE_FLUSH = 500  # issue rows written at a time while an export runs
+RUNNING_STALE_AFTER = dt.timedelta(hours=6)  # far beyond any export; then the process must have stopped
 
 # The fields of the SINBA data form, in its order (SinbaChildData); family_composition is the many-to-many.
 SINBA_FIELDS = (
@@ -202,8 +204,12 @@ def return_batch_create(
             % {"name": municipality.name}
         )
     with transaction.atomic():
-        busy = ReturnBatch.objects.select_for_update().filter(
-            kind=kind, municipality=municipality, state__in=[BatchState.QUEUED, BatchState.RUNNING]
+        # A batch left running by a stopped process stops counting after a while (run_return_batch --restart).
+        running_since = timezone.now() - RUNNING_STALE_AFTER
+        busy = (
+            ReturnBatch.objects.select_for_update()
+            .filter(kind=kind, municipality=municipality)
+            .filter(Q(state=BatchState.QUEUED) | Q(state=BatchState.RUNNING, started_at__gte=running_since))
         )
         if busy.exists():
             raise TransitionError(

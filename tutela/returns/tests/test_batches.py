@@ -20,6 +20,7 @@ from tutela.accounts.roles import Role
 from tutela.audit.models import AuditEvent
 from tutela.core.demo.territory import DemoTerritory
 from tutela.returns import services
+from tutela.returns.lifecycle import batch_step
 from tutela.returns.models import BatchState, ReportingBody, ReturnBatch, ReturnIssue, ReturnKind, Validation
 from tutela.returns.pseudonym import beneficiary_pseudonym
 from tutela.returns.services import (
@@ -147,17 +148,25 @@ def test_a_batch_is_refused_with_a_reason_and_nothing_is_created(
         lambda: _create(demo, actor="dirigente"), "Non puoi avviare esportazioni per il Comune di Prato."
     )
     assert ReturnBatch.objects.count() == 0
-    _create(demo)
-    _refused(
-        lambda: _create(demo),
-        "Un'esportazione dello stesso flusso per questo Comune è già in corso: attenderne la fine.",
+    queued = _create(demo)
+    busy = "Un'esportazione dello stesso flusso per questo Comune è già in corso: attenderne la fine."
+    _refused(lambda: _create(demo), busy)
+    batch_step(
+        queued.pk,
+        "start",
+        actor=demo.users["sds"],
+        fields={"started_at": timezone.now() - dt.timedelta(hours=5)},
     )
+    _refused(lambda: _create(demo), busy)
+    # Left running by a process that stopped long ago: it no longer holds the Comune's exports back.
+    ReturnBatch.objects.filter(pk=queued.pk).update(started_at=timezone.now() - dt.timedelta(hours=7))
+    _create(demo)
     reporting_body.delete()
     with pytest.raises(ValidationError, match="Nessun ente trasmittente"):
         _create(
             demo, kind=ReturnKind.SIUSS_PS, period_from=dt.date(2025, 1, 1), period_to=dt.date(2025, 12, 31)
         )
-    assert ReturnBatch.objects.count() == 1
+    assert ReturnBatch.objects.count() == 2
 
 
 def test_the_comune_officers_batch_holds_only_its_residents(
