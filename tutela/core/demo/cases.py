@@ -22,8 +22,11 @@ from tutela.core.demo.territory import DemoTerritory
 from tutela.intake.services import ReferralData, referral_record_direct, referral_register_indirect
 from tutela.people.services import PersonData, relationship_add
 from tutela.reference.models import Code, CodeList
+from tutela.services.delivery import intervention_activate, intervention_end, intervention_suspend
 from tutela.services.demo import demo_proposal_details, seed_services
-from tutela.services.models import ServiceProposal, ServiceType
+from tutela.services.demo_delivery import seed_home_support_delivery
+from tutela.services.educational import AssignmentData, educator_assign
+from tutela.services.models import Intervention, ServiceProposal, ServiceType
 from tutela.services.services import (
     REVIEW_CHECKS,
     AuthorisationData,
@@ -210,14 +213,16 @@ class DemoCases:
         )
         return case
 
-    def in_care(self, case: Case, service: str | None, worker: str = "assistente") -> ServiceProposal | None:
+    def in_care(
+        self, case: Case, service: str | None, worker: str = "assistente", *, duration_months: int = 12
+    ) -> ServiceProposal | None:
         kind = "with_outcome" if service else "professional"
         proposal = (
             ProposalData(
                 service_type=self.services[service],
                 motivation="Necessario un sostegno educativo strutturato.",
                 hours_per_week=Decimal("6"),
-                duration_months=12,
+                duration_months=duration_months,
                 proposed_start=self.today + dt.timedelta(days=20),
                 **demo_proposal_details(self.catalogue, self.services[service]),
             )
@@ -317,6 +322,12 @@ class DemoCases:
             "draft",
         ]:
             steps.append(partial(self.proposal_to, outcome))
+        # Interventions being delivered: a home support with its educator, hours, PEI, report and control; one
+        # suspended; one ended; a foster placement whose 24 months end soon (the alert to the prosecutor is due).
+        steps.append(partial(self.delivering, "FM-A11", "active", started_days_ago=45, with_delivery=True))
+        steps.append(partial(self.delivering, "FM-A11", "suspended", started_days_ago=60))
+        steps.append(partial(self.delivering, "FM-A11", "ended", started_days_ago=120))
+        steps.append(partial(self.delivering, "FM-A04", "active", started_days_ago=660, duration_months=24))
         steps.append(self.closing)
         steps.append(self.closed)
         for step in steps:
@@ -382,6 +393,65 @@ class DemoCases:
             case_member_add(
                 case=case, actor=u["coordinatore"], user=u["psicologa"], role_label="Psicologa consultorio"
             )
+
+    def delivering(
+        self,
+        service: str,
+        state: str,
+        *,
+        started_days_ago: int,
+        duration_months: int = 12,
+        with_delivery: bool = False,
+    ) -> Intervention:
+        """An intervention authorised and started `started_days_ago` through the real services, then brought to
+        `state` (active, suspended, ended)."""
+        u = self.users
+        start = self.today - dt.timedelta(days=started_days_ago)
+        case = self.assigned(self.indirect(days_ago=min(started_days_ago + 40, 700), sender="court_tm"))
+        proposal = self.in_care(case, service, duration_months=duration_months)
+        assert proposal is not None
+        proposal_submit(proposal=proposal, actor=u["assistente"])
+        proposal_approve(proposal=proposal, actor=u["coordinatore"])
+        review_start(proposal=proposal, actor=u["amministrativo"])
+        review_authorise(
+            proposal=proposal,
+            actor=u["amministrativo"],
+            data=AuthorisationData(
+                act_number=f"{self.rng.randint(100, 2500)}/{start.year}",
+                act_date=start - dt.timedelta(days=5),
+                cost_estimate=Decimal("7800.00"),
+                paying_municipality=self.demo.municipalities["Prato"],
+                checks=frozenset(REVIEW_CHECKS),
+                commitment_number=f"IMP-{start.year}-{proposal.pk:04d}",
+            ),
+        )
+        proposal_acknowledge_outcome(proposal=proposal, actor=u["assistente"])
+        intervention = Intervention.objects.get(proposal=proposal)
+        if intervention.service_type.delivery == ServiceType.Delivery.EDUCATIONAL:
+            educator_assign(
+                intervention=intervention,
+                actor=u["cooperativa"],
+                data=AssignmentData(educator=u["educatore"], hours_per_week=Decimal("4"), starts_on=start),
+            )
+        intervention_activate(intervention=intervention, actor=u["assistente"], day=start)
+        if with_delivery:
+            seed_home_support_delivery(self.demo, intervention)
+        if state == "suspended":
+            intervention_suspend(
+                intervention=intervention,
+                actor=u["assistente"],
+                day=self.today - dt.timedelta(days=7),
+                reason="Ricovero ospedaliero del minore.",
+            )
+        elif state == "ended":
+            intervention_end(
+                intervention=intervention,
+                actor=u["assistente"],
+                day=self.today - dt.timedelta(days=10),
+                reason="Obiettivi del progetto raggiunti.",
+                outcome=None,
+            )
+        return Intervention.objects.get(pk=intervention.pk)
 
     def closing(self) -> None:
         case = self.assigned(self.indirect(days_ago=200, sender="court_to"))

@@ -6,6 +6,10 @@ from django.core.management.base import BaseCommand
 from tutela.accounts.models import Territory
 from tutela.core.demo.cases import DemoCases
 from tutela.core.demo.territory import TERRITORY_NAME, territory_build
+from tutela.court.demo import court_seed
+from tutela.indicators.demo import objective_demo_load
+from tutela.meetings.demo import seed_meetings
+from tutela.surveys.demo import survey_demo_load
 
 
 class Command(BaseCommand):
@@ -17,6 +21,11 @@ class Command(BaseCommand):
             return
         demo = territory_build(password=settings.TUTELA_DEMO_PASSWORD)
         count = DemoCases(demo).build()
+        # The other areas of the demo, each seeded by its own app on top of the cases.
+        court_seed(demo)
+        seed_meetings(demo)
+        objective_demo_load(demo)
+        survey_demo_load(demo)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Territorio dimostrativo caricato: {len(demo.users)} utenti, {count} pratiche."
