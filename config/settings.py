@@ -85,21 +85,18 @@ for _position, _key in enumerate(TUTELA_FIELD_KEYS, start=1):
 # (INPS links the yearly records of a child by the pseudonym): back it up with the database.
 # !!! DEVELOPMENT KEY, PUBLIC IN THIS FILE: only DEBUG and the tests use it; it is refused anywhere else.
 TUTELA_DEV_RETURNS_KEY = "dHV0ZWxhLUlOU0VDVVJFLWRldi1yZXR1cm5zLWtleTA="  # b"tutela-INSECURE-dev-returns-key0"
+# Unset, SINBA exports refuse to run and `manage.py check --deploy` reports it (returns.E001); a malformed key
+# stops here.
 TUTELA_RETURNS_KEY = os.environ.get("TUTELA_RETURNS_KEY", "").strip()
-if not TUTELA_RETURNS_KEY:
-    if DEBUG or TESTING:
-        TUTELA_RETURNS_KEY = TUTELA_DEV_RETURNS_KEY
-    else:
-        raise ImproperlyConfigured(
-            "TUTELA_RETURNS_KEY is not set: the SINBA pseudonyms cannot be computed. Generate a key with "
-            '`python -c "import base64, secrets; print(base64.urlsafe_b64encode(secrets.token_bytes(32)).decode())"`.'
-        )
-try:
-    _returns_key_valid = len(base64.b64decode(TUTELA_RETURNS_KEY, altchars=b"-_", validate=True)) == 32
-except (binascii.Error, ValueError):
-    _returns_key_valid = False
-if not _returns_key_valid:  # never echo the key
-    raise ImproperlyConfigured("TUTELA_RETURNS_KEY is not urlsafe base64 of 32 bytes.")
+if not TUTELA_RETURNS_KEY and (DEBUG or TESTING):
+    TUTELA_RETURNS_KEY = TUTELA_DEV_RETURNS_KEY
+if TUTELA_RETURNS_KEY:
+    try:
+        _returns_key_valid = len(base64.b64decode(TUTELA_RETURNS_KEY, altchars=b"-_", validate=True)) == 32
+    except (binascii.Error, ValueError):
+        _returns_key_valid = False
+    if not _returns_key_valid:  # never echo the key
+        raise ImproperlyConfigured("TUTELA_RETURNS_KEY is not urlsafe base64 of 32 bytes.")
 if TUTELA_RETURNS_KEY == TUTELA_DEV_RETURNS_KEY and not (DEBUG or TESTING):
     raise ImproperlyConfigured("TUTELA_RETURNS_KEY holds the public development key: generate a real one.")
 # The official INPS schemas the exports are validated against (not shipped with Tutela: see docs/returns/).

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from tutela.accounts.models import Municipality, Territory
 from tutela.returns.models import ReportingBody, ReturnKind, Validation
+from tutela.returns.pseudonym import returns_key_configured
 from tutela.returns.sinba import CHUNK, SinbaContext, code_table, sinba_cases, sinba_iter, sinba_record
 from tutela.returns.siuss_ps import PsContext, period_months, ps_beneficiaries, ps_interventions
 from tutela.returns.validation import ValidationReport, validate_file
@@ -145,6 +146,13 @@ def export_write(
                 "codice SIUSS, sede e codice fiscale dell'operatore (Amministrazione, Enti trasmittenti)."
             )
             % {"territory": request.territory.name}
+        )
+    if request.kind == ReturnKind.SINBA and not returns_key_configured():
+        raise ExportError(
+            _(
+                "La chiave dei codici anonimi SINBA (TUTELA_RETURNS_KEY) non è configurata: "
+                "l'amministratore di sistema deve impostarla prima dell'esportazione."
+            )
         )
     header = flow_header(request, body)
     with out_path.open("wb") as out, FlowWriter(out, header) as flow:

@@ -12,12 +12,20 @@ import hashlib
 import hmac
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 
 LENGTH = 20  # SinbaType/@IDBeneficiario: string, 1-20 characters
 
 
+def returns_key_configured() -> bool:
+    return bool(settings.TUTELA_RETURNS_KEY)
+
+
 def _key(key: str | None) -> bytes:
-    return base64.urlsafe_b64decode((key or settings.TUTELA_RETURNS_KEY).encode("ascii"))
+    chosen = key or settings.TUTELA_RETURNS_KEY
+    if not chosen:
+        raise ImproperlyConfigured("TUTELA_RETURNS_KEY is not set (ADR 0012).")
+    return base64.urlsafe_b64decode(chosen.encode("ascii"))
 
 
 def beneficiary_pseudonym(person_id: int, *, key: str | None = None) -> str:

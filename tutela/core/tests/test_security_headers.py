@@ -63,6 +63,7 @@ def production_env(tmp_path: Path, **overrides: str) -> dict[str, str]:
         TUTELA_TESTING="false",
         TUTELA_SECRET_KEY=secrets.token_urlsafe(50),
         TUTELA_FIELD_KEYS=base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
+        TUTELA_RETURNS_KEY=base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
         TUTELA_ALLOWED_HOSTS="tutela.sds-pratese.example.it",
         TUTELA_CSRF_TRUSTED_ORIGINS="https://tutela.sds-pratese.example.it",
         TUTELA_PROXY_SSL_HEADER="X-Forwarded-Proto",

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from tutela.returns.pseudonym import LENGTH, beneficiary_pseudonym
 from tutela.returns.tests.conftest import OTHER_RETURNS_KEY, TEST_RETURNS_KEY
 
@@ -38,3 +40,23 @@ def test_another_key_gives_other_pseudonyms(settings: Any) -> None:
     assert ours != theirs
     settings.TUTELA_RETURNS_KEY = OTHER_RETURNS_KEY
     assert beneficiary_pseudonym(42) == theirs
+
+
+def test_without_a_key_the_sinba_export_refuses_and_the_deploy_check_says_so(
+    settings: Any, demo: Any, reporting_body: Any, tmp_path: Any
+) -> None:
+    import datetime as dt
+
+    from tutela.returns.checks import returns_key_check
+    from tutela.returns.exports import ExportError, ExportRequest, export_write
+    from tutela.returns.models import ReturnKind
+
+    assert returns_key_check() == []
+    settings.TUTELA_RETURNS_KEY = ""
+    assert [e.id for e in returns_key_check()] == ["returns.E001"]
+    request = ExportRequest(
+        kind=ReturnKind.SINBA, territory=demo.territory, reference_date=dt.date(2025, 12, 31)
+    )
+    with pytest.raises(ExportError, match="TUTELA_RETURNS_KEY"):
+        export_write(request, tmp_path / "sinba.xml", on_issue=lambda issue: None)
+    assert not (tmp_path / "sinba.xml").exists()
