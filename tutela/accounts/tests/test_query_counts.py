@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from tutela.accounts.tests.conftest import PDF, login
 from tutela.core.demo.territory import DemoTerritory
+from tutela.court.demo import authorities_ensure
+from tutela.court.services.emergency import PlacementData, emergency_placement_record
+from tutela.court.services.escalation import art403_check
+from tutela.services.controls import ControlData, control_record
+from tutela.services.models import DeliveryControl
+from tutela.services.progress import ProgressReportData, progress_report_submit
 from tutela.testing import factories
 
 PAGES = [
@@ -45,6 +54,52 @@ def _one_of_each(demo: DemoTerritory) -> None:
             demo, outcome
         )  # drafts, to evaluate, to review, under review, interventions, outcomes
     factories.closing_case(demo)  # coordinator: closures to confirm
+    _delivery_and_court(demo)
+
+
+def _delivery_and_court(demo: DemoTerritory) -> None:
+    """A running home support with a provider's report for the court and a control with an open follow-up
+    (social worker: reports to read and to transmit; SdS: follow-ups), and an art. 403 placement whose acts to
+    the prosecutor are late and escalated (coordinator)."""
+    today = timezone.localdate()
+    users = demo.users
+    intervention = factories.intervention_in(demo, "active", started_on=today - dt.timedelta(days=20))
+    progress_report_submit(
+        intervention=intervention,
+        actor=users["cooperativa"],
+        data=ProgressReportData(
+            period_from=today - dt.timedelta(days=20), period_to=today, text="Andamento.", for_court=True
+        ),
+    )
+    control_record(
+        intervention=intervention,
+        actor=users["sds"],
+        data=ControlData(
+            day=today,
+            method=DeliveryControl.Method.DOCUMENTS,
+            outcome=DeliveryControl.Outcome.MINOR,
+            findings="Foglio presenza senza firma.",
+            follow_up="Far firmare il foglio.",
+            follow_up_due=today + dt.timedelta(days=10),
+        ),
+    )
+    authorities = authorities_ensure(demo)
+    placed = timezone.now() - dt.timedelta(days=3)
+    emergency_placement_record(
+        case=factories.in_care_case(demo),
+        actor=users["assistente"],
+        data=PlacementData(
+            placed_at=placed,
+            place_kind="community",
+            place="Comunità di pronta accoglienza",
+            placing_authority="police",
+            reasons="Minore solo in casa di notte.",
+            prosecutor=authorities["pm"],
+            oral_notice_at=placed + dt.timedelta(minutes=15),
+            oral_notice_who="A.S. di turno",
+        ),
+    )
+    art403_check(now=timezone.now())
 
 
 def _measure(client: Client, demo: DemoTerritory) -> tuple[dict[tuple[str, str], int], dict[str, int]]:

@@ -14,13 +14,7 @@ from playwright.sync_api import Page, expect
 
 from tutela.deadlines.models import CalendarFeedToken, Deadline
 from tutela.deadlines.services import deadline_create, end_of_day
-from tutela.e2e import conftest as e2e
 from tutela.testing import factories
-
-# The browser, the live server and the persona login of the journeys (tutela/e2e), for this module only; the
-# reference data fixture is autouse there, so here too.
-browser, live_server, page, login = e2e.browser, e2e.live_server, e2e.page, e2e.login
-_flush_keeps_protocol_trigger, _reference_data = e2e._flush_keeps_protocol_trigger, e2e._reference_data
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
