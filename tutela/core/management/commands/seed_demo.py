@@ -9,6 +9,7 @@ from tutela.core.demo.territory import TERRITORY_NAME, territory_build
 from tutela.court.demo import court_seed
 from tutela.indicators.demo import objective_demo_load
 from tutela.meetings.demo import seed_meetings
+from tutela.returns.demo import returns_seed
 from tutela.surveys.demo import survey_demo_load
 
 
@@ -26,6 +27,7 @@ class Command(BaseCommand):
         seed_meetings(demo)
         objective_demo_load(demo)
         survey_demo_load(demo)
+        returns_seed(demo)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Territorio dimostrativo caricato: {len(demo.users)} utenti, {count} pratiche."
