@@ -98,6 +98,13 @@ def test_court_order_with_six_monthly_reports_to_the_filed_report(
     expect(
         page.locator("section").filter(has_text=case.code).filter(has_text="Relazione periodica").first
     ).to_be_visible()
+    # ... and in the social worker's calendar, among the next days' deadlines and in its month.
+    page.get_by_role("link", name="Scadenze", exact=True).click()
+    expect(page.locator("#upcoming")).to_contain_text(case.code)
+    page.goto(f"/scadenze/calendario/?mese={first_due:%Y-%m}")
+    expect(page.locator("#month-list tr").filter(has_text=case.code)).to_contain_text(
+        first_due.strftime("%d/%m/%Y")
+    )
 
     # The report: facts, statements, evaluations and methods apart; the statements stay out of the parties' copy.
     _open_case(page, case)

@@ -21,6 +21,7 @@ from tutela.deadlines.models import Deadline
 from tutela.deadlines.services import deadlines_of_source
 from tutela.services import delivery
 from tutela.services import forms_delivery as f
+from tutela.services.controls import may_see_controls
 from tutela.services.delivery import get_intervention_for_user
 from tutela.services.delivery_workflow import INTERVENTION_WORKFLOW, needs_municipality_acknowledgement
 from tutela.services.models import Intervention, Placement, ServiceType
@@ -158,6 +159,7 @@ def intervention_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "buttons": buttons,
         "blockers": blockers,
         "is_educational": intervention.service_type.delivery == ServiceType.Delivery.EDUCATIONAL,
+        "controls_visible": may_see_controls(request.user, intervention),
         "now": timezone.now(),
     }
     return render(request, "services/intervention_detail.html", context)

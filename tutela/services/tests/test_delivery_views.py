@@ -240,3 +240,13 @@ def test_the_page_reads_a_constant_number_of_rows(client, demo, active, django_a
         )
     with django_assert_max_num_queries(len(before.captured_queries)):
         client.get(url)
+
+
+def test_the_controls_link_shows_only_to_who_may_open_the_controls(client, demo, active):
+    controls = reverse("delivery:controls", kwargs={"pk": active.pk})
+    for username, shown in (("sds", True), ("cooperativa", True), ("assistente", True), ("educatore", False)):
+        response = _page(client, demo.users[username], active)
+        assert response.status_code == 200, username
+        assert (controls in response.content.decode()) == shown, username
+        client.force_login(demo.users[username])
+        assert client.get(controls).status_code == (200 if shown else 404), username
