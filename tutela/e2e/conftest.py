@@ -89,9 +89,11 @@ def live_server() -> Generator[LiveServer]:
 
 # The data migrations that load the reference data (ADR 0004); each load is idempotent.
 REFERENCE_DATA_MIGRATIONS = [
-    "tutela.accounts.migrations.0003_load_municipalities",
-    "tutela.reference.migrations.0002_load_sinba_codes",
-    "tutela.services.migrations.0002_load_catalogue",
+    ("tutela.accounts.migrations.0003_load_municipalities", "load"),
+    ("tutela.reference.migrations.0002_load_sinba_codes", "load"),
+    ("tutela.services.migrations.0002_load_catalogue", "load"),
+    ("tutela.services.migrations.0005_catalogue_delivery", "forwards"),  # how each entry is delivered
+    ("tutela.services.migrations.0007_catalogue_reference_codes", "forwards"),  # nomenclatore, FNPS
 ]
 
 
@@ -137,8 +139,8 @@ def _reference_data(transactional_db: None) -> None:
     """
     from django.apps import apps
 
-    for module in REFERENCE_DATA_MIGRATIONS:
-        importlib.import_module(module).load(apps, None)
+    for module, function in REFERENCE_DATA_MIGRATIONS:
+        getattr(importlib.import_module(module), function)(apps, None)
 
 
 def _console_problem(message: ConsoleMessage) -> bool:

@@ -66,7 +66,7 @@ def test_a_deadline_from_the_worklist_to_done_undone_and_the_private_feed(
     feed = page.context.request.get(link)
     assert feed.status == 200
     body = feed.text()
-    assert f"SUMMARY:{case.code} — Relazione all'autorità giudiziaria" in body.replace("\r\n ", "")
+    assert f"SUMMARY:{case.code} — Verifica del progetto" in body.replace("\r\n ", "")
     assert case.child.surname not in body
 
     page.get_by_role("button", name="Disattiva il link").click()

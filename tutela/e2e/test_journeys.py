@@ -255,6 +255,11 @@ def test_school_report_to_acknowledged_authorisation(demo: Any, login: Login, pa
     expect(proposal_card.locator("[data-proposal-state]")).to_have_text("Bozza")
     expect(timeline_entry(page, "Minore preso in carico")).to_have_count(1)
 
+    # Home support needs the provider that will deliver it before the proposal can go to the coordinator.
+    proposal_card.get_by_role("link", name="Modifica").click()
+    field(page, "Ente erogatore").select_option(label="Cooperativa sociale Il Girasole")
+    confirm(page)
+    expect(success(page)).to_have_text("Proposta aggiornata.")
     proposal_card.get_by_role("link", name="Invia al coordinatore").click()
     confirm(page)
     expect(success(page)).to_have_text("Proposta inviata al coordinatore.")
@@ -296,6 +301,15 @@ def test_school_report_to_acknowledged_authorisation(demo: Any, login: Login, pa
     field(page, "Numero dell'atto (determina)").fill("DD-2026/118")
     field(page, "Spesa prevista (€)").fill("2400.00")
     field(page, "Comune che sostiene la spesa").fill("Prato (PO)")
+    confirm(page)  # the review's checklist is not ticked: refused, and the form says what is missing
+    expect(page.get_by_text("numero dell'impegno di spesa").first).to_be_visible()
+    checklist = page.get_by_label(re.compile(r"^Verificato: "))
+    expect(checklist).to_have_count(5)
+    for label in page.locator("label", has_text="Verificato: ").all():
+        label.click()  # Bootstrap Italia draws the checkbox on its label
+    for box in checklist.all():
+        expect(box).to_be_checked()
+    field(page, "Impegno di spesa n.").fill("IMP-2026/77")
     confirm(page)
     expect(success(page)).to_contain_text("Intervento autorizzato")
     expect(proposal_card.locator("[data-proposal-state]")).to_have_text("Autorizzata")
