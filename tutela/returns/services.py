@@ -133,7 +133,7 @@ def sinba_data_save(*, case: Case, actor: Any, values: dict[str, Any], family: l
     if unknown:
         raise ValueError(f"not SINBA data fields: {sorted(unknown)}")
     with transaction.atomic():
-        locked = Case.objects.select_for_update().select_related("child").get(pk=case.pk)
+        locked = Case.objects.select_for_update(of=("self",)).select_related("child").get(pk=case.pk)
         if not is_case_lead(actor, locked):
             raise TransitionError(
                 _("Solo l'assistente sociale referente può aggiornare i dati SINBA del minore.")

@@ -132,7 +132,7 @@ def control_record(*, intervention: Intervention, actor: Any, data: ControlData)
 
 def _locked(control: DeliveryControl) -> DeliveryControl:
     return (
-        DeliveryControl.objects.select_for_update()
+        DeliveryControl.objects.select_for_update(of=("self",))
         .select_related("intervention__case", "intervention__service_type")
         .get(pk=control.pk)
     )

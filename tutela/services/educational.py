@@ -196,7 +196,7 @@ def educator_assign(*, intervention: Intervention, actor: Any, data: AssignmentD
     with transaction.atomic():
         # The intervention row serialises assignments: two at once could both fit the remaining hours.
         locked = (
-            Intervention.objects.select_for_update()
+            Intervention.objects.select_for_update(of=("self",))
             .select_related("case", "service_type", "provider")
             .get(pk=intervention.pk)
         )
@@ -251,7 +251,7 @@ def educator_assignment_end(
 
     with transaction.atomic():
         locked = (
-            EducatorAssignment.objects.select_for_update()
+            EducatorAssignment.objects.select_for_update(of=("self",))
             .select_related("intervention__case", "intervention__service_type", "educator")
             .get(pk=assignment.pk)
         )

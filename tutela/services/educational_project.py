@@ -72,7 +72,7 @@ def project_save(*, intervention: Intervention, actor: Any, data: ProjectData) -
     """Seed 003: the lead social worker writes (or updates) the PEI, with the provider's input."""
     with transaction.atomic():
         locked = (
-            Intervention.objects.select_for_update()
+            Intervention.objects.select_for_update(of=("self",))
             .select_related("case__lead_social_worker", "service_type")
             .get(pk=intervention.pk)
         )
@@ -135,7 +135,7 @@ def goal_add(*, project: EducationalProject, actor: Any, data: GoalData) -> Proj
         raise ValidationError(errors)
     with transaction.atomic():
         locked = (
-            EducationalProject.objects.select_for_update()
+            EducationalProject.objects.select_for_update(of=("self",))
             .select_related("intervention__case")
             .get(pk=project.pk)
         )

@@ -110,7 +110,7 @@ def progress_report_submit(
     """Seed 003: the provider (its coordinator or an assigned educator) reports on a period of the project."""
     with transaction.atomic():
         locked = (
-            Intervention.objects.select_for_update()
+            Intervention.objects.select_for_update(of=("self",))
             .select_related("case__territory", "service_type", "provider", "paying_municipality")
             .get(pk=intervention.pk)
         )
@@ -212,7 +212,7 @@ def progress_report_transmit(*, report: ProgressReport, actor: Any, court: Organ
     worker transmits it, registered as outgoing protocol with its PDF, and it is sent to the court."""
     with transaction.atomic():
         locked = (
-            ProgressReport.objects.select_for_update()
+            ProgressReport.objects.select_for_update(of=("self",))
             .select_related(
                 "intervention__case__territory",
                 "intervention__case__child",

@@ -103,7 +103,9 @@ def proposal_update_draft(*, proposal: ServiceProposal, actor: Any, data: Propos
     """Edit a draft (typically after the coordinator returned it), with who or where delivers it."""
     _proposal_validate(data)
     with transaction.atomic():
-        locked = ServiceProposal.objects.select_for_update().select_related("case").get(pk=proposal.pk)
+        locked = (
+            ServiceProposal.objects.select_for_update(of=("self",)).select_related("case").get(pk=proposal.pk)
+        )
         if locked.state != ProposalState.DRAFT:
             raise TransitionError(_("Si può modificare solo una proposta in bozza."))
         if locked.case.lead_social_worker_id != actor.pk:

@@ -109,7 +109,7 @@ def delivery_record_add(*, intervention: Intervention, actor: Any, data: Deliver
     intervention was active; at most 12 hours per operator and day, over all interventions."""
     with transaction.atomic():
         locked = (
-            Intervention.objects.select_for_update()
+            Intervention.objects.select_for_update(of=("self",))
             .select_related("case", "service_type")
             .get(pk=intervention.pk)
         )
@@ -161,7 +161,7 @@ def delivery_record_delete(*, record: DeliveryRecord, actor: Any) -> None:
     """Delete one's own line within 7 days; the audit row keeps what was deleted (not the activity text)."""
     with transaction.atomic():
         locked = (
-            DeliveryRecord.objects.select_for_update()
+            DeliveryRecord.objects.select_for_update(of=("self",))
             .select_related("intervention__case")
             .filter(pk=record.pk)
             .first()

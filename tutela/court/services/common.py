@@ -44,7 +44,7 @@ def court_write_refusal(user: Any, case: Case) -> str | None:
 
 def court_write_check(user: Any, case: Case) -> Case:
     """Lock the case (it serialises the court acts on it) and refuse when the user may not write."""
-    locked = Case.objects.select_for_update().select_related("territory", "child").get(pk=case.pk)
+    locked = Case.objects.select_for_update(of=("self",)).select_related("territory", "child").get(pk=case.pk)
     reason = court_write_refusal(user, locked)
     if reason is not None:
         raise TransitionError(reason)

@@ -220,7 +220,7 @@ def _step_validate(step: Art403Step, done_at: dt.datetime, outcome: str) -> None
 
 def _step_lock(step: Art403Step, actor: Any) -> tuple[Art403Step, Case]:
     case = court_write_check(actor, step.placement.case)
-    step = Art403Step.objects.select_for_update().select_related("placement").get(pk=step.pk)
+    step = Art403Step.objects.select_for_update(of=("self",)).select_related("placement").get(pk=step.pk)
     if step.placement.ended_at is not None:
         raise TransitionError(_("Il collocamento d'urgenza è già concluso."))
     if not step.is_pending:

@@ -61,7 +61,7 @@ def _escalate(step_id: int, now: dt.datetime) -> Art403Escalation | None:
     with transaction.atomic():
         # The step's row lock serialises two checks running at once; the one-to-one is the last defence.
         step = (
-            Art403Step.objects.select_for_update()
+            Art403Step.objects.select_for_update(of=("self",))
             .select_related("placement__case__territory")
             .get(pk=step_id)
         )

@@ -434,7 +434,7 @@ def court_duty_complete(*, duty: CourtDuty, actor: Any, done_on: dt.date, note: 
         refuse({"done_on": _("La data dell'adempimento non può essere nel futuro.")})
     with transaction.atomic():
         case = court_write_check(actor, duty.order.case)
-        duty = CourtDuty.objects.select_for_update().select_related("order").get(pk=duty.pk)
+        duty = CourtDuty.objects.select_for_update(of=("self",)).select_related("order").get(pk=duty.pk)
         if not duty.is_open:
             raise TransitionError(_("L'adempimento è già concluso o annullato."))
         if done_on < duty.order.order_date:

@@ -185,7 +185,9 @@ def _deadlines_answered(report: CourtReport, actor: Any) -> None:
         if mandate.is_open:
             mandate_report_filed(mandate=mandate, actor=actor)
     elif report.purpose == ReportPurpose.DUTY and report.duty is not None:
-        duty = CourtDuty.objects.select_for_update().select_related("order").get(pk=report.duty.pk)
+        duty = (
+            CourtDuty.objects.select_for_update(of=("self",)).select_related("order").get(pk=report.duty.pk)
+        )
         if duty.is_open:
             duty_report_filed(duty=duty, actor=actor)
 

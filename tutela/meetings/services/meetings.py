@@ -150,7 +150,7 @@ def meeting_plan(
 
 
 def _planned_locked(meeting: Meeting, actor: Any) -> Meeting:
-    locked = Meeting.objects.select_for_update().select_related("territory").get(pk=meeting.pk)
+    locked = Meeting.objects.select_for_update(of=("self",)).select_related("territory").get(pk=meeting.pk)
     locked.case = meeting.case  # already read through the access helper
     if not may_manage_meeting(actor, locked):
         raise TransitionError(
@@ -313,7 +313,11 @@ def decision_set_done(*, decision: MeetingDecision, actor: Any, done: bool) -> M
     if decision_has_deadline(decision):
         raise TransitionError(_("Questa decisione è una scadenza della pratica: si segue tra le scadenze."))
     with transaction.atomic():
-        locked = MeetingDecision.objects.select_for_update().select_related("meeting").get(pk=decision.pk)
+        locked = (
+            MeetingDecision.objects.select_for_update(of=("self",))
+            .select_related("meeting")
+            .get(pk=decision.pk)
+        )
         locked.meeting.case = decision.meeting.case
         if not (may_manage_meeting(actor, locked.meeting) or locked.owner_id == actor.pk):
             raise TransitionError(_("Solo il responsabile o l'organizzatore aggiornano la decisione."))

@@ -147,7 +147,9 @@ def autonomy_path_close(
     if ended_on > timezone.localdate():
         raise ValidationError({"ended_on": _("La data di conclusione non può essere nel futuro.")})
     with transaction.atomic():
-        locked = AutonomyPath.objects.select_for_update().select_related("network").get(pk=path.pk)
+        locked = (
+            AutonomyPath.objects.select_for_update(of=("self",)).select_related("network").get(pk=path.pk)
+        )
         territory_id = locked.network.territory_id
         if not (
             has_capability(actor, Cap.NETWORK_MANAGE, territory_id)

@@ -187,7 +187,7 @@ def micro_team_constitute(
 
 
 def _active_locked(team: MicroTeam) -> MicroTeam:
-    locked = MicroTeam.objects.select_for_update().select_related("case").get(pk=team.pk)
+    locked = MicroTeam.objects.select_for_update(of=("self",)).select_related("case").get(pk=team.pk)
     if locked.dissolved_on is not None:
         raise TransitionError(_("La micro-équipe è già stata sciolta."))
     return locked
