@@ -48,7 +48,7 @@ run: install var/secret_key var/field_keys var/returns_key
 	echo "" && \
 	echo "Tutela: http://127.0.0.1:$(PORT)/" && \
 	echo "  utenti: protocollo, segretariato, segretariato.montemurlo, coordinatore, assistente, assistente2," && \
-	echo "          amministrativo, sds, comune, educatore, psicologa, dirigente, dpo, admin" && \
+	echo "          amministrativo, sds, comune, educatore, cooperativa, psicologa, dirigente, dpo, admin" && \
 	echo "  password: $${TUTELA_DEMO_PASSWORD:-tutela-demo}" && \
 	if [ "$$TUTELA_REQUIRE_2FA" = "false" ]; then \
 	  echo "  verifica in due passaggi: DISATTIVATA in questa demo (TUTELA_REQUIRE_2FA=false); in produzione è obbligatoria"; \
