@@ -229,12 +229,34 @@ def court_order_register(
             _duty_create(order, case, duty, actor)
         for mandate in mandates:
             _mandate_create(order, case, mandate, actor)
+        if any(m.kind in INVESTIGATIONS for m in mandates):
+            _investigation_recognise(case, actor, data.order_date)
         if order.first_report_due is not None:
             _report_deadline(order, case, actor, occurrence=0)
         if data.ends_previous:
             for previous in earlier:
                 _order_end(previous, by=order, actor=actor)
     return order
+
+
+# The mandates that make the case a court investigation: the denominator of the micro-équipe indicator (seed 002).
+INVESTIGATIONS = frozenset(
+    {
+        MandateKind.PSYCHOSOCIAL_INVESTIGATION,
+        MandateKind.SOCIAL_INVESTIGATION,
+        MandateKind.PARENTING_ASSESSMENT,
+    }
+)
+
+
+def _investigation_recognise(case: Case, actor: Any, ordered_on: dt.date) -> None:
+    """Mark the case as under a court investigation from the order's date (once per date)."""
+    from tutela.meetings.models.teams import ComplexCase, ComplexityReason
+    from tutela.meetings.services.teams import complex_case_record
+
+    reason = ComplexityReason.COURT_INVESTIGATION
+    if not ComplexCase.objects.filter(case=case, reason=reason, recognised_on=ordered_on).exists():
+        complex_case_record(case=case, actor=actor, reason=reason, recognised_on=ordered_on)
 
 
 def _first_report_due(data: OrderData) -> dt.date | None:

@@ -337,3 +337,33 @@ def test_court_acts_stay_off_the_timeline_of_who_may_not_read_them(demo, case, p
         page = case_page(demo.users[username], case)
         assert ("court_report" in {d.kind for d in page["deadlines"]}) is visible, username
         assert any(e.code.startswith("court.") for e in page["events"]) is visible, username
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_an_investigation_mandate_makes_the_case_a_court_investigation_for_the_micro_team_indicator(
+    demo, proceeding
+):
+    from tutela.meetings.models.teams import ComplexCase, ComplexityReason
+    from tutela.meetings.selectors import micro_team_share
+
+    coordinator = demo.users["coordinatore"]
+    days = {"deposited_on": dt.date(2031, 3, 4), "received_on": dt.date(2031, 3, 5)}
+    register(proceeding, coordinator, order_date=dt.date(2031, 3, 3), number="1/2031", **days)  # no mandate
+    assert not ComplexCase.objects.exists()
+    for number in ("2/2031", "3/2031"):  # two orders of the same day: recognised once
+        register(
+            proceeding,
+            coordinator,
+            order_date=dt.date(2031, 3, 4),
+            number=number,
+            **days,
+            mandates=(MandateData(kind=MandateKind.SOCIAL_INVESTIGATION, due_on=dt.date(2031, 5, 20)),),
+        )
+
+    mark = ComplexCase.objects.get()
+    assert (mark.case_id, mark.reason, mark.recognised_on) == (
+        proceeding.case_id,
+        ComplexityReason.COURT_INVESTIGATION,
+        dt.date(2031, 3, 4),
+    )
+    assert micro_team_share(demo.territory, (dt.date(2031, 1, 1), dt.date(2031, 12, 31))) == (0, 1)
