@@ -10,12 +10,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
-from tutela.accounts.access import cases_visible_to, get_case_for_user, has_capability
+from tutela.accounts.access import cases_visible_to, has_capability
 from tutela.accounts.models import Territory
 from tutela.accounts.roles import Cap
 from tutela.accounts.twofactor import second_factor_exempt
 from tutela.audit.services import audit_record
 from tutela.core.actions import form_submitted
+from tutela.services.delivery import get_intervention_for_user
 from tutela.services.models import Intervention
 from tutela.surveys import forms
 from tutela.surveys import services as survey_services
@@ -185,11 +186,8 @@ def desk_administration_new(request: HttpRequest, pk: int) -> HttpResponse:
 
 def intervention_surveys(request: HttpRequest, pk: int) -> HttpResponse:
     """An intervention's questionnaires: at its start, during it and at its end (seed 004)."""
-    intervention = Intervention.objects.select_related("service_type").filter(pk=pk).first()
-    if intervention is None:
-        raise Http404
-    case = get_case_for_user(request.user, intervention.case_id)
-    intervention.case = case
+    intervention = get_intervention_for_user(request.user, pk)
+    case = intervention.case
     if not may_survey_intervention(request.user, intervention):
         raise Http404
     form = forms.InterventionAdministrationForm(_posted(request), territory_id=case.territory_id)

@@ -12,7 +12,10 @@ from tutela.indicators.figures import MetricFilter
 
 
 def base_cases(f: MetricFilter) -> QuerySet[Case]:
-    """The territory's cases, restricted to the Comune of residence and to the lead social worker's team."""
+    """The territory's cases, restricted to the Comune of residence and to the lead social worker's team.
+
+    Counted in aggregate only, for a territory where the viewer holds `indicators.view` (checked by the views);
+    every list of cases behind a number goes through `cases_visible_to` (indicators/views.py, drill-down)."""
     cases = Case.objects.filter(territory=f.territory)
     if f.municipality is not None:
         cases = cases.filter(child__residence_municipality=f.municipality)
