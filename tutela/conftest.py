@@ -2,15 +2,35 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import os
+import zoneinfo
 from pathlib import Path
 from typing import Any
 
 import pytest
+import time_machine
 
 from tutela.accounts.models import User
 from tutela.core.demo.territory import DemoTerritory, territory_build
 
 TEST_PASSWORD = "test-password-2026"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """`TUTELA_TEST_TODAY=2027-01-01 pytest` runs the whole suite as if it were that day (from 10:00, Rome time,
+    the clock ticking): the suite must pass on any day of the year, and this is how to prove it for a given one.
+    Each xdist worker configures itself, so the clock moves in every process (and in the live server's thread).
+    Browser journeys need a day after the real one: Chromium drops cookies that expire in its own past."""
+    today = os.environ.get("TUTELA_TEST_TODAY")
+    if not today:
+        return
+    try:
+        day = dt.date.fromisoformat(today)
+    except ValueError:
+        raise pytest.UsageError(f"TUTELA_TEST_TODAY={today!r}: serve una data AAAA-MM-GG") from None
+    start = dt.datetime.combine(day, dt.time(10), tzinfo=zoneinfo.ZoneInfo("Europe/Rome"))
+    time_machine.travel(start, tick=True).start()
 
 
 @pytest.fixture(autouse=True)
