@@ -154,6 +154,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "tutela.core.middleware.SecurityHeadersMiddleware",
+    # Bidirectional controls in an HTML page shown as "[U+202E]" (ADR 0010): outside every middleware that
+    # may answer itself (CSRF failure, login redirect, lockout page), so it sees the final body of each.
+    "tutela.core.middleware.BidiControlMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -252,14 +255,50 @@ OTP_TOTP_ISSUER = "Tutela"
 # The admin may delete a lost device, never read its secret or the backup codes.
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
-# Lockout (django-axes): AXES_FAILURE_LIMIT failed logins for one user name, or from one address, lock that
-# user name, or that address, for AXES_COOLOFF_TIME (each parameter counts on its own).
+import ipaddress  # noqa: E402  (only the lockout below needs it)
+
+
+def _env_networks(name: str) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+    networks = []
+    for raw in (part.strip() for part in os.environ.get(name, "").split(",")):
+        if raw:
+            try:
+                networks.append(ipaddress.ip_network(raw))
+            except ValueError as exc:
+                raise ImproperlyConfigured(f"{name}: {raw!r} is not a network in CIDR form ({exc})") from exc
+    return tuple(networks)
+
+
+# Lockout (ADR 0006): two locks with their own thresholds, counted by tutela.accounts.lockout.LockoutHandler;
+# django-axes refuses the login before any password is checked and shows the page (429).
+# - A user name: every TUTELA_LOCKOUT_FAILURES failures in a row delay it, TUTELA_LOCKOUT_FIRST_MINUTES the
+#   first time, then twice as long each time, up to TUTELA_LOCKOUT_MINUTES; a success, or a day without
+#   failures, starts again from the first delay. The user and the system administrators get an e-mail.
+# - An address: TUTELA_LOCKOUT_ADDRESS_FAILURES failures within TUTELA_LOCKOUT_MINUTES lock it for
+#   TUTELA_LOCKOUT_MINUTES, except in TUTELA_LOCKOUT_TRUSTED_NETWORKS (comma-separated CIDRs: the offices
+#   behind one NAT address, whose user names are still delayed one by one).
 # `manage.py axes_reset_username <name>` / `axes_reset_ip <address>` unlock early.
-AXES_FAILURE_LIMIT = env_int("TUTELA_LOCKOUT_FAILURES", 5)
-AXES_COOLOFF_TIME = dt.timedelta(minutes=env_int("TUTELA_LOCKOUT_MINUTES", 30))
+TUTELA_LOCKOUT_FAILURES = env_int("TUTELA_LOCKOUT_FAILURES", 5)
+TUTELA_LOCKOUT_FIRST_DELAY = dt.timedelta(minutes=env_int("TUTELA_LOCKOUT_FIRST_MINUTES", 1))
+TUTELA_LOCKOUT_MAX_DELAY = dt.timedelta(minutes=env_int("TUTELA_LOCKOUT_MINUTES", 30))
+TUTELA_LOCKOUT_ADDRESS_FAILURES = env_int("TUTELA_LOCKOUT_ADDRESS_FAILURES", 50)
+TUTELA_LOCKOUT_TRUSTED_NETWORKS = _env_networks("TUTELA_LOCKOUT_TRUSTED_NETWORKS")
+if min(TUTELA_LOCKOUT_FAILURES, TUTELA_LOCKOUT_ADDRESS_FAILURES) < 1:
+    raise ImproperlyConfigured(
+        "TUTELA_LOCKOUT_FAILURES and TUTELA_LOCKOUT_ADDRESS_FAILURES must be at least 1"
+    )
+if not dt.timedelta(0) < TUTELA_LOCKOUT_FIRST_DELAY <= TUTELA_LOCKOUT_MAX_DELAY:
+    raise ImproperlyConfigured(
+        "TUTELA_LOCKOUT_FIRST_MINUTES must be at least 1 and at most TUTELA_LOCKOUT_MINUTES"
+    )
+AXES_HANDLER = "tutela.accounts.lockout.LockoutHandler"
+# What axes' own log lines name, and how long it keeps its attempts table (the handler does not fill it).
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_COOLOFF_TIME = TUTELA_LOCKOUT_MAX_DELAY
+# A success resets the user name's count (the handler's reset_user_attempts), not the address's.
 AXES_RESET_ON_SUCCESS = True
-# A locked-out client retrying does not push the end of the lockout further.
+# A refused login is flagged on the request (so the middleware shows the page) and counts nothing: a locked-out
+# client retrying does not push the end of the lock further.
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_CALLABLE = "tutela.accounts.lockout.lockout_response"
 AXES_CLIENT_IP_CALLABLE = "tutela.accounts.lockout.client_ip"

@@ -17,6 +17,7 @@ from django.utils import timezone
 from tutela.accounts.models import BreakGlassAccess
 from tutela.accounts.roles import ROLE_CAPABILITIES, ROLE_SCOPE, Cap, Scope
 from tutela.cases.models import Case, CaseMember, CaseState
+from tutela.core.confidentiality import Secrecy, secrecy_of, written_by
 
 
 @dataclass(frozen=True)
@@ -217,5 +218,36 @@ def _break_glass_lends(user: Any, capability: str, case: Case) -> bool:
 
 def can_view_confidential(user: Any, case: Case) -> bool:
     """Confidential sections need view_confidential on top of the scope; a Comune never sees them (its role
-    lacks the capability, and no other role of the same user lends it to the residence scope)."""
-    return has_capability_on_case(user, Cap.VIEW_CONFIDENTIAL, case)
+    lacks the capability, and no other role of the same user lends it to the residence scope).
+
+    Read once per case and request (kept on the user like the grants): a timeline asks it for every line."""
+    seen = getattr(user, "_tutela_confidential", None)
+    if seen is None:
+        seen = {}
+        if getattr(user, "is_authenticated", False):
+            user._tutela_confidential = seen
+    if case.pk not in seen:
+        seen[case.pk] = has_capability_on_case(user, Cap.VIEW_CONFIDENTIAL, case)
+    return seen[case.pk]
+
+
+def can_read_class(user: Any, case: Case | None, secrecy: str) -> bool:
+    """Whether the user, who reached the case through its scope, may read a text of that class on it (ADR 0017).
+
+    Ordinary text goes with the case. Confidential, court and clinical text needs view_confidential on the case
+    (the professionals of the service and of the health authority who work on it, the coordinator, an emergency
+    access); a text of no case (a meeting of the territory) needs the capability in one of the user's roles."""
+    if secrecy == Secrecy.ORDINARY:
+        return True
+    if case is None:
+        return has_capability(user, Cap.VIEW_CONFIDENTIAL)
+    return can_view_confidential(user, case)
+
+
+def readable_text(user: Any, case: Case | None, obj: Any, field: str) -> str:
+    """`obj.<field>` when the user may read its class on the case, else "": the one way a page, a PDF, an e-mail
+    or an export renders a text that is not ordinary. Readers without the right see the act, not its text."""
+    text = getattr(obj, field) or ""
+    if not text or can_read_class(user, case, secrecy_of(obj, field)) or written_by(obj, field, user):
+        return text
+    return ""

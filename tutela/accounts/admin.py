@@ -5,22 +5,23 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
 from tutela.accounts.models import Membership, Municipality, Organisation, Team, Territory, User
+from tutela.core.admin import BidiSafeAdminMixin
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(BidiSafeAdminMixin, admin.TabularInline):
     model = Membership
     extra = 0
     autocomplete_fields = ["organisation"]
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(BidiSafeAdminMixin, BaseUserAdmin):
     inlines = [MembershipInline]
     fieldsets = (*BaseUserAdmin.fieldsets, ("Tutela", {"fields": ("profession",)}))  # type: ignore[misc]
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(BidiSafeAdminMixin, admin.ModelAdmin):
     list_display = ["name", "kind", "municipality", "territory", "email", "active"]
     list_filter = ["kind", "active", "territory"]
     search_fields = ["name"]
@@ -28,19 +29,19 @@ class OrganisationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Territory)
-class TerritoryAdmin(admin.ModelAdmin):
+class TerritoryAdmin(BidiSafeAdminMixin, admin.ModelAdmin):
     list_display = ["name", "lead_municipality", "take_in_charge_days"]
     filter_horizontal = ["municipalities"]
     autocomplete_fields = ["lead_municipality"]
 
 
 @admin.register(Team)
-class TeamAdmin(admin.ModelAdmin):
+class TeamAdmin(BidiSafeAdminMixin, admin.ModelAdmin):
     list_display = ["name", "organisation"]
 
 
 @admin.register(Municipality)
-class MunicipalityAdmin(admin.ModelAdmin):
+class MunicipalityAdmin(BidiSafeAdminMixin, admin.ModelAdmin):
     list_display = ["name", "province_abbr", "istat_code", "belfiore_code", "population"]
     search_fields = ["name", "istat_code", "belfiore_code"]
 

@@ -244,3 +244,39 @@ class BreakGlassAccess(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} → {self.case_id} ({self.opened_at:%Y-%m-%d %H:%M})"
+
+
+class LoginLockout(models.Model):
+    """The failed logins counted against one user name, or one client address, and its lock (ADR 0006).
+
+    Written by tutela.accounts.lockout only; a row is forgotten a day after its last failure.
+    """
+
+    class Scope(models.TextChoices):
+        USERNAME = "username", _("nome utente")
+        ADDRESS = "address", _("indirizzo")
+
+    scope = models.CharField(_("ambito"), max_length=10, choices=Scope.choices)
+    # The user name as typed (it may belong to nobody), or the client address.
+    key = models.CharField(_("chiave"), max_length=255)
+    failures = models.PositiveIntegerField(_("tentativi falliti"), default=0)
+    # Locks in a row: the exponent of a user name's next delay.
+    lockouts = models.PositiveIntegerField(_("blocchi consecutivi"), default=0)
+    counting_since = models.DateTimeField(_("conteggio dal"))
+    last_failure_at = models.DateTimeField(_("ultimo tentativo fallito"))
+    locked_until = models.DateTimeField(_("bloccato fino al"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("blocco dell'accesso")
+        verbose_name_plural = _("blocchi dell'accesso")
+        constraints = [
+            # Also the index of the lookup made at every login: the rows of this name and of this address.
+            models.UniqueConstraint(fields=["scope", "key"], name="login_lockout_unique_key"),
+        ]
+        indexes = [
+            # the clean-up, at each failure, of the rows nobody has failed on for a day
+            models.Index(fields=["last_failure_at"], name="login_lockout_last_failure"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_scope_display()} {self.key}"

@@ -13,6 +13,7 @@ from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.dispatch import receiver
 from django.http import HttpRequest
 
+from tutela.accounts.lockout import Lock
 from tutela.accounts.sessions import session_start
 from tutela.audit.services import audit_record
 
@@ -38,10 +39,15 @@ def _audit_locked_out(
     request: Any = None,
     username: str | None = None,
     ip_address: str | None = None,
+    lock: Lock | None = None,
     **kwargs: Any,
 ) -> None:
-    audit_record(
-        actor=None,
-        action="accounts.user.locked_out",
-        data={"username": (username or "")[:150], "ip_address": ip_address or ""},
-    )
+    """Once per lock, when it starts (tutela.accounts.lockout): what is locked, for how long."""
+    data: dict[str, Any] = {"username": (username or "")[:150], "ip_address": ip_address or ""}
+    if lock is not None:
+        data |= {
+            "lock": lock.scope,
+            "minutes": round(lock.delay.total_seconds() / 60),
+            "until": lock.until.isoformat(),
+        }
+    audit_record(actor=None, action="accounts.user.locked_out", data=data)

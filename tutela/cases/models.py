@@ -5,6 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from tutela.accounts.models import Municipality, Territory
+from tutela.core.confidentiality import Secrecy
 from tutela.core.fields import EncryptedTextField
 from tutela.people.models import Person
 from tutela.reference.models import Code
@@ -120,6 +121,10 @@ class CaseEvent(models.Model):
     from_state = models.CharField(max_length=20, blank=True)
     to_state = models.CharField(max_length=20, blank=True)
     note = EncryptedTextField(_("nota"), blank=True)
+    # What the note quotes decides who reads it (ADR 0017): readers without the right see the act, not the note.
+    note_class = models.CharField(
+        _("riservatezza della nota"), max_length=12, choices=Secrecy.choices, default=Secrecy.CONFIDENTIAL
+    )
     protocol_entry = models.ForeignKey(
         "protocol.ProtocolEntry", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )

@@ -1,7 +1,8 @@
 """Exports shared by every app: CSV and XLSX responses whose cells a spreadsheet never runs as formulas.
 
 A cell beginning with = + - @ (or a tab or carriage return, which some spreadsheets skip before those) is read
-as a formula: CSV/formula injection (OWASP). Every exported text value passes through `spreadsheet_safe`.
+as a formula: CSV/formula injection (OWASP). Every exported text value passes through `spreadsheet_safe`,
+which also shows bidirectional controls as "[U+202E]", so that no cell reads as another (ADR 0010).
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
+from tutela.core.bidi import bidi_escape
+
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 CSV_DELIMITER = ";"  # what a spreadsheet set to Italian expects (the comma is the decimal separator)
 XLSX_MAX_ROWS = 1_048_575  # the sheet's limit, less the header
@@ -24,8 +27,12 @@ XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml
 
 
 def spreadsheet_safe(value: Any) -> Any:
-    """The value, with a leading apostrophe when it is text a spreadsheet would take for a formula."""
-    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
+    """The value, with a leading apostrophe when it is text a spreadsheet would take for a formula, and its
+    bidirectional controls as visible markers."""
+    if not isinstance(value, str):
+        return value
+    value = bidi_escape(value)
+    if value.startswith(FORMULA_TRIGGERS):
         return "'" + value
     return value
 

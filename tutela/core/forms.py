@@ -11,6 +11,7 @@ from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from tutela.accounts.models import Municipality
+from tutela.core.bidi import validate_no_bidi_controls
 
 # PostgreSQL refuses NUL in text: every text field refuses it up front, with this message (ADR 0010).
 NUL_MESSAGE = _(
@@ -18,9 +19,18 @@ NUL_MESSAGE = _(
 )
 
 
+def refuses_bidi_controls(field: forms.Field) -> bool:
+    """Single-line text (names, codes, subjects, addresses) refuses bidirectional controls; long texts in a
+    text area keep them (shown escaped, ADR 0010) and passwords are never shown."""
+    return isinstance(field, forms.CharField) and not isinstance(
+        field.widget, forms.Textarea | forms.PasswordInput
+    )
+
+
 class StyledForm(forms.Form):
     """Adds Bootstrap Italia classes to widgets; errors show next to their field. Text fields refuse NUL with
-    an Italian message; markup and other control characters are kept as typed (templates escape them)."""
+    an Italian message, single-line ones also bidirectional controls (tutela.core.bidi); markup and other
+    control characters are kept as typed (templates escape them)."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -36,6 +46,13 @@ class StyledForm(forms.Form):
                 widget.attrs.setdefault("class", "form-select")
             elif not isinstance(widget, forms.RadioSelect):
                 widget.attrs.setdefault("class", "form-control")
+
+    def full_clean(self) -> None:
+        # Here rather than in __init__, so that the fields a subclass adds after it are covered too.
+        for field in self.fields.values():
+            if refuses_bidi_controls(field) and validate_no_bidi_controls not in field.validators:
+                field.validators.append(validate_no_bidi_controls)
+        super().full_clean()
 
     def apply_errors(self, error: ValidationError) -> None:
         """Attach a service's ValidationError to the form: per field when it names one, else non-field."""

@@ -17,6 +17,7 @@ from tutela.accounts.roles import Role
 from tutela.audit.services import audit_record
 from tutela.cases.models import Case
 from tutela.cases.services.events import case_event_record
+from tutela.core.confidentiality import Secrecy
 from tutela.deadlines.calendar import add_business_days, add_calendar_days_rolling, patron_of
 from tutela.deadlines.models import CalendarFeedToken, Deadline, DeadlineQuerySet
 from tutela.workflow import TransitionError
@@ -204,6 +205,7 @@ def deadline_reopen(*, deadline: Deadline, actor: Any, reason: str) -> Deadline:
                 "date": formats.date_format(timezone.localtime(locked.due_at)),
             },
             note=reason,
+            note_class=Secrecy.ORDINARY,  # why a completion is undone: the deadline's own business
         )
         audit_record(
             actor=actor,

@@ -11,25 +11,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tutela.audit.services import audit_record
+from tutela.core.bidi import bidi_strip
+from tutela.documents.inspection import document_inspect
 from tutela.documents.models import Attachment
 
-# Accepted by content, never by extension: (magic bytes, MIME type).
-_SIGNATURES: tuple[tuple[bytes, str], ...] = (
-    (b"%PDF-", "application/pdf"),
-    (b"\x89PNG\r\n\x1a\n", "image/png"),
-    (b"\xff\xd8\xff", "image/jpeg"),
-)
 
-
-def sniff_content_type(head: bytes) -> str | None:
-    for magic, mime in _SIGNATURES:
-        if head.startswith(magic):
-            return mime
-    return None
-
-
-def upload_validate(uploaded: Any) -> str:
-    """Refuse what is not a PDF or an image, or is over the size limit; returns the detected type."""
+def _upload_size_check(uploaded: Any) -> None:
     limit = settings.TUTELA_UPLOAD_MAX_BYTES
     if uploaded.size == 0:
         raise ValidationError(_("Il file è vuoto."))
@@ -37,13 +24,15 @@ def upload_validate(uploaded: Any) -> str:
         raise ValidationError(
             _("Il file supera la dimensione massima di %(size)s.") % {"size": filesizeformat(limit)}
         )
+
+
+def upload_validate(uploaded: Any) -> str:
+    """Refuse what is over the size limit or is not a plain PDF or image (ADR 0016); returns its type."""
+    _upload_size_check(uploaded)
     uploaded.seek(0)
-    head = uploaded.read(16)
+    content = uploaded.read()
     uploaded.seek(0)
-    content_type = sniff_content_type(head)
-    if content_type is None:
-        raise ValidationError(_("Sono ammessi solo documenti PDF o immagini (PNG, JPEG)."))
-    return content_type
+    return document_inspect(content).content_type
 
 
 def attachment_store(
@@ -55,13 +44,14 @@ def attachment_store(
     title: str = "",
     confidential: bool = False,
 ) -> Attachment:
-    """Store a document under a generated name with its SHA-256 and audit the write."""
-    content_type = sniff_content_type(content[:16])
-    if content_type is None:
-        raise ValidationError(_("Sono ammessi solo documenti PDF o immagini (PNG, JPEG)."))
+    """Store a checked document under a generated name with its SHA-256 and audit the write."""
+    # Checked here, not only in forms, so generated letters pass the same checks; an image is stored as
+    # rewritten, and the hash and size are those of the stored bytes (ADR 0016).
+    inspected = document_inspect(content)
+    content = inspected.content
     attachment = Attachment(
-        original_name=original_name[:200],
-        content_type=content_type,
+        original_name=bidi_strip(original_name)[:200],  # a name never reads as another (ADR 0010)
+        content_type=inspected.content_type,
         size=len(content),
         sha256=hashlib.sha256(content).hexdigest(),
         title=title,
@@ -79,6 +69,6 @@ def attachment_store(
 
 
 def attachment_store_upload(*, uploaded: Any, actor: Any, case: Any = None, title: str = "") -> Attachment:
-    upload_validate(uploaded)
+    _upload_size_check(uploaded)
     content = b"".join(uploaded.chunks())
     return attachment_store(content=content, original_name=uploaded.name, actor=actor, case=case, title=title)

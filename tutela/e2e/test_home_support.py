@@ -51,7 +51,11 @@ def test_home_support_from_assignment_to_control(demo: Any, login: Login, page: 
     page.get_by_label(re.compile(r"^Attività svolta")).fill("Compiti e colloquio con la madre")
     page.get_by_role("button", name="Conferma").click()
     _success(page, "Ore registrate.")
-    expect(page.locator("#month-summary tbody tr").last).to_contain_text("2,5")
+    # The row of yesterday's month: on the 1st of a month that is not the last row (the current month).
+    month_row = page.locator("#month-summary tbody tr").filter(
+        has=page.locator(f'a[href="?mese={days_ago(1):%Y-%m}#hours"]')
+    )
+    expect(month_row).to_contain_text("2,5")
 
     # The cooperative sends a progress report; the lead social worker finds it in "Da fare" and writes the PEI.
     login("cooperativa")

@@ -169,7 +169,9 @@ def test_school_report_to_acknowledged_authorisation(demo: Any, login: Login, pa
     field(page, "Fonte della segnalazione (SINBA)").select_option(label="scuola")
     expect(field(page, "Data di ricezione")).to_have_value(timezone.localdate().isoformat())
     field(page, "Oggetto").fill("Segnalazione di disagio scolastico di un alunno della scuola primaria")
-    field(page, "Sintesi").fill("Assenze ripetute e segni di trascuratezza riferiti dalle insegnanti.")
+    field(page, "Descrizione dei fatti").fill(
+        "Assenze ripetute e segni di trascuratezza riferiti dalle insegnanti."
+    )
     field(page, "Documento (PDF o immagine)").set_input_files(
         files=[{"name": "segnalazione-scuola.pdf", "mimeType": "application/pdf", "buffer": _tiny_pdf()}]
     )

@@ -61,7 +61,15 @@ class ReferralFields(ChildFields):
         max_length=300,
         help_text=_("Senza nomi del minore o dei familiari: l'oggetto compare nel registro di protocollo."),
     )
-    narrative = forms.CharField(label=_("Sintesi"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
+    narrative = forms.CharField(
+        label=_("Descrizione dei fatti"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        help_text=_(
+            "Riservata: la leggono solo i professionisti abilitati alle sezioni riservate della pratica; "
+            "il Comune e gli uffici amministrativi vedono l'oggetto."
+        ),
+    )
     urgency = forms.ChoiceField(label=_("Urgenza"), choices=Referral.Urgency.choices)
     document = forms.FileField(
         label=_("Documento (PDF o immagine)"),

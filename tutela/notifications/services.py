@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tutela.audit.services import audit_record
+from tutela.core.bidi import bidi_escape
 from tutela.notifications.models import Communication
 
 logger = logging.getLogger(__name__)
@@ -57,17 +58,17 @@ def communication_send(*, communication_id: int) -> Communication:
         communication.send_error = _("Nessun indirizzo e-mail per il destinatario: inviare per altra via.")
         communication.save(update_fields=["send_error"])
         return communication
+    # Bidirectional controls kept in the text are sent as "[U+202E]", as pages show them (ADR 0010).
+    subject = bidi_escape(communication.subject)
     message = EmailMessage(
-        subject=communication.subject,
-        body=communication.body,
+        subject=subject,
+        body=bidi_escape(communication.body),
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[communication.recipient_email],
     )
     if communication.document is not None:
         with communication.document.file.open("rb") as handle:
-            message.attach(
-                f"{communication.subject[:60]}.pdf".replace("/", "-"), handle.read(), "application/pdf"
-            )
+            message.attach(f"{subject[:60]}.pdf".replace("/", "-"), handle.read(), "application/pdf")
     try:
         message.send(fail_silently=False)
     except Exception as exc:  # the letter stays recorded; the operator sees the error and resends

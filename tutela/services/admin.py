@@ -1,10 +1,11 @@
 from django.contrib import admin
 
+from tutela.core.admin import BidiSafeAdminMixin
 from tutela.services.models import ServiceType
 
 
 @admin.register(ServiceType)
-class ServiceTypeAdmin(admin.ModelAdmin):
+class ServiceTypeAdmin(BidiSafeAdminMixin, admin.ModelAdmin):
     list_display = [
         "code",
         "name",

@@ -54,7 +54,12 @@ class ConfirmForm(StyledForm):
 class ProposalForm(StyledForm):
     service_type = forms.ModelChoiceField(label=_("Servizio proposto"), queryset=ServiceType.objects.none())
     motivation = forms.CharField(
-        label=_("Motivazione della proposta"), widget=forms.Textarea(attrs={"rows": 4})
+        label=_("Motivazione della proposta"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_(
+            "La leggono anche l'area amministrativa e il Comune che sostiene la spesa: niente dettagli riservati "
+            "(abusi, salute), che restano nella valutazione e nella relazione sociale."
+        ),
     )
     hours_per_week = forms.DecimalField(
         label=_("Ore settimanali"), required=False, max_digits=5, decimal_places=1

@@ -17,6 +17,7 @@ from tutela.accounts.models import Municipality, Organisation
 from tutela.audit.services import audit_record
 from tutela.cases.models import Case
 from tutela.cases.services.events import case_event_record
+from tutela.core.confidentiality import Secrecy
 from tutela.services.catalogue import euro, rate_in_force
 from tutela.services.letters import letter_register_and_send
 from tutela.services.models import (
@@ -379,6 +380,7 @@ def review_authorise(
         actor=actor,
         effect=effect,
         note=note,
+        note_class=Secrecy.ORDINARY,  # the administrative office's note on its own act
         description=_("Autorizzata con atto n. %(n)s del %(d)s")
         % {"n": data.act_number.strip(), "d": data.act_date.strftime("%d/%m/%Y")},
     )
@@ -396,7 +398,10 @@ def review_deny(*, proposal: ServiceProposal, actor: Any, reason: str) -> Servic
         review.save(update_fields=["denial_reason", "decided_by", "decided_at"])
         return []
 
-    return PROPOSAL_WORKFLOW.apply(proposal, "deny", actor=actor, effect=effect, note=reason)
+    # The motivation of an administrative act is communicated to whom it concerns (ADR 0017): ordinary.
+    return PROPOSAL_WORKFLOW.apply(
+        proposal, "deny", actor=actor, effect=effect, note=reason, note_class=Secrecy.ORDINARY
+    )
 
 
 def proposal_acknowledge_outcome(*, proposal: ServiceProposal, actor: Any) -> ServiceProposal:

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from tutela.accounts.access import has_capability
 from tutela.audit.services import audit_record
+from tutela.core.confidentiality import Secrecy
 
 Guard = Callable[[Any, Any], str | None]
 Effect = Callable[[Any], Sequence[str]]
@@ -85,6 +86,7 @@ class Workflow:
         actor: Any,
         effect: Effect | None = None,
         note: str = "",
+        note_class: str = Secrecy.CONFIDENTIAL,
         protocol_entry: Any = None,
         description: str = "",
     ) -> Any:
@@ -111,6 +113,7 @@ class Workflow:
                 from_state=from_state,
                 to_state=target,
                 note=note,
+                note_class=note_class,
                 protocol_entry=protocol_entry(locked) if callable(protocol_entry) else protocol_entry,
             )
             audit_record(

@@ -32,8 +32,9 @@ from tutela.reference.models import Code, CodeList
 from tutela.services.models import Intervention, ServiceProposal, ServiceType
 from tutela.services.services import ProposalData
 from tutela.testing import factories
+from tutela.testing.documents import pdf_bytes
 
-PDF = b"%PDF-1.4\n% Tutela test document\n%%EOF\n"
+PDF = pdf_bytes()  # a real one: documents are checked by their structure (ADR 0016)
 # Text of the confidential journal entry of each case: it must never reach a Comune's page.
 SECRET = "Annotazione riservata: esito della visita neuropsichiatrica"
 PUBLIC = "Annotazione ordinaria: colloquio con la scuola"

@@ -40,8 +40,9 @@ from tutela.services.models import ProposalState, ServiceProposal, ServiceType
 from tutela.services.services import REVIEW_CHECKS
 from tutela.services.views import ACTIONS as PROPOSAL_ACTIONS
 from tutela.testing import factories
+from tutela.testing.documents import pdf_bytes
 
-PDF = b"%PDF-1.4\n% Tutela\n%%EOF\n"
+PDF = pdf_bytes()  # a real one: documents are checked by their structure (ADR 0016)
 SMALL_TABLE = 3000
 # The URLs of the app's acts (the table of `acts`); every other URL is swept generically.
 ACTION_URLS = {

@@ -9,17 +9,14 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from tutela.audit.models import AuditEvent
+from tutela.documents.inspection import sniff_content_type
 from tutela.documents.models import Attachment
-from tutela.documents.services import (
-    attachment_store,
-    attachment_store_upload,
-    sniff_content_type,
-    upload_validate,
-)
+from tutela.documents.services import attachment_store, attachment_store_upload, upload_validate
+from tutela.testing.documents import jpeg_bytes, pdf_bytes, png_bytes
 
-PDF = b"%PDF-1.7\n%%EOF\n"
-PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"
-JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF"
+PDF = pdf_bytes()
+PNG = png_bytes()
+JPEG = jpeg_bytes()
 
 
 @pytest.mark.parametrize(

@@ -3,7 +3,10 @@ names, served only through the access check as attachments (ADR 0010)."""
 
 from __future__ import annotations
 
+import hashlib
+import io
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -12,16 +15,18 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client, RequestFactory
 from django.urls import reverse
 from django.utils import timezone
+from PIL import Image, PngImagePlugin
 
 from tutela.core.demo.territory import DemoTerritory
 from tutela.documents.models import Attachment
 from tutela.documents.uploads import OversizedUpload
 from tutela.intake.models import Referral
 from tutela.reference.models import Code, CodeList
+from tutela.testing.documents import pdf_bytes, pdf_from_objects, png_bytes
 from tutela.testing.html import page_text
 
-PDF = b"%PDF-1.7\n1 0 obj <<>> endobj\n%%EOF\n"
-PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01"
+PDF = pdf_bytes()
+PNG = png_bytes()
 NOT_A_DOCUMENT = "Sono ammessi solo documenti PDF o immagini (PNG, JPEG)."
 GENERATED = re.compile(r"^attachments/\d{4}/\d{2}/[0-9a-f]{32}$")
 
@@ -76,6 +81,72 @@ def test_a_file_that_is_not_a_document_is_refused_whatever_its_name(
     assert Referral.objects.count() == 0
     assert Attachment.objects.count() == 0
     assert _files_under(Path(settings.MEDIA_ROOT)) == []
+
+
+def _pdf_opening_a_script() -> bytes:
+    return pdf_from_objects(
+        [
+            b"<< /Type /Catalog /Pages 2 0 R /OpenAction << /S /JavaScript /JS (app.alert(1)) >> >>",
+            b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>",
+        ],
+        in_object_stream=True,
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "build", "message"),
+    [
+        (
+            "relazione.pdf",
+            _pdf_opening_a_script,
+            "Il PDF contiene contenuti attivi, che non sono ammessi: JavaScript. Caricarne una copia senza "
+            "questi contenuti (ad esempio salvandolo con «Stampa in PDF»).",
+        ),
+        (
+            "relazione.pdf",
+            lambda: pdf_bytes() + b"<html><script>alert(1)</script></html>",
+            "Il file sembra un file misto: oltre al documento contiene codice di pagine web o di un altro "
+            "formato, e non può essere accettato.",
+        ),
+        (
+            "foto.png",
+            lambda: png_bytes() + b"<svg onload=alert(1)>",
+            "Il file sembra un file misto: oltre al documento contiene codice di pagine web o di un altro "
+            "formato, e non può essere accettato.",
+        ),
+    ],
+)
+def test_a_document_with_active_content_or_two_formats_is_refused_on_the_form(
+    desk: Client, settings: Any, name: str, build: Callable[[], bytes], message: str
+) -> None:
+    """ADR 0016: checked by structure; the form says what was found and nothing is stored."""
+    response = desk.post(
+        reverse("intake:record_direct"), _request_data(SimpleUploadedFile(name, build(), "application/pdf"))
+    )
+
+    assert response.status_code == 200
+    assert message in page_text(response.content.decode())
+    assert Referral.objects.count() == Attachment.objects.count() == 0
+    assert _files_under(Path(settings.MEDIA_ROOT)) == []
+
+
+def test_an_image_uploaded_on_the_form_is_stored_without_its_metadata(desk: Client, settings: Any) -> None:
+    info = PngImagePlugin.PngInfo()
+    info.add_text("Author", "Anna Verdi")
+    photo = io.BytesIO()
+    Image.new("RGB", (8, 6), "white").save(photo, format="PNG", pnginfo=info)
+
+    response = desk.post(
+        reverse("intake:record_direct"), _request_data(SimpleUploadedFile("isee.png", photo.getvalue()))
+    )
+
+    assert response.status_code == 302, page_text(response.content.decode())[-2000:]
+    attachment = Attachment.objects.get()
+    [on_disk] = _files_under(Path(settings.MEDIA_ROOT))
+    stored = on_disk.read_bytes()
+    assert b"Anna Verdi" not in stored and b"tEXt" not in stored
+    assert attachment.sha256 == hashlib.sha256(stored).hexdigest() and attachment.size == len(stored)
 
 
 def test_an_oversized_upload_is_refused_with_the_limit_in_the_message(desk: Client, settings: Any) -> None:
@@ -144,11 +215,14 @@ def test_a_download_is_an_attachment_of_the_detected_type_only_within_scope(
     attachment = Attachment.objects.get()
     url = reverse("documents:download", kwargs={"pk": attachment.pk})
     code = attachment.case.code  # type: ignore[union-attr]
+    with attachment.file.open("rb") as stored:
+        stored_content = stored.read()  # an image as rewritten (ADR 0016), a PDF as uploaded
 
     response = desk.get(url)
 
     assert response.status_code == 200
-    assert b"".join(response.streaming_content) == content  # type: ignore[attr-defined]
+    assert b"".join(response.streaming_content) == stored_content  # type: ignore[attr-defined]
+    assert content_type != "application/pdf" or stored_content == content
     assert response["Content-Type"] == content_type
     assert response["Content-Disposition"] == (
         f'attachment; filename="{code}-documento-{attachment.pk}.{extension}"'

@@ -259,7 +259,9 @@ def test_court_deadlines_met_on_time(demo: DemoTerritory) -> None:
     Deadline.objects.filter(pk=late.pk).update(done_at=late.due_at + dt.timedelta(hours=1))
     Deadline.objects.filter(pk=other.pk).update(done_at=now)
 
-    result = metrics.court_deadlines(_filter(demo, end=TODAY + dt.timedelta(days=10)))
+    # The period around the deadlines, not the year to date: early in January they fall in the year before.
+    period = _filter(demo, start=TODAY - dt.timedelta(days=10), end=TODAY + dt.timedelta(days=10))
+    result = metrics.court_deadlines(period)
 
     counts = {f.series: f.value for f in result.figures if f.series}
     assert counts == {"tutte": 4, "puntuali": 1, "in_ritardo": 1, "scadute": 1, "aperte": 1}

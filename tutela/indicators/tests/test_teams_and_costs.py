@@ -103,7 +103,9 @@ def test_meetings_held_of_those_planned_and_the_objective_indicator(demo: DemoTe
     present = {p.pk: MeetingParticipant.Attendance.PRESENT for p in held.participants.all()}  # type: ignore[attr-defined]
     meeting_record_held(meeting=held, actor=demo.users["coordinatore"], held_on=TODAY, attendance=present)  # type: ignore[arg-type]
 
-    result = metrics.meetings_held(_filter(demo))
+    # The days around the meetings, not the year to date: early in January they fall in the year before.
+    week = (TODAY - dt.timedelta(days=7), TODAY)
+    result = metrics.meetings_held(MetricFilter(demo.territory, *week))
 
     assert [f.value for f in result.figures] == [2, 1, Decimal("50.0")]
     rows = {label: [cell.value for cell in cells] for label, cells in result.tables[0].rows}
@@ -113,7 +115,7 @@ def test_meetings_held_of_those_planned_and_the_objective_indicator(demo: DemoTe
         actor=demo.users["dirigente"],
         territory=demo.territory,
         data=ObjectiveData(
-            code="RETE", title="Rete", responsible="Dirigente", starts_on=YEAR[0], ends_on=TODAY
+            code="RETE", title="Rete", responsible="Dirigente", starts_on=week[0], ends_on=week[1]
         ),
     )
     indicator = indicator_add(

@@ -27,8 +27,9 @@ from tutela.people.models import Person
 from tutela.people.services import PersonData
 from tutela.protocol.models import ProtocolEntry
 from tutela.reference.models import Code, CodeList
+from tutela.testing.documents import pdf_bytes, png_bytes
 
-PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+PDF = pdf_bytes()  # a real one: documents are checked by their structure (ADR 0016)
 
 
 def _today() -> dt.date:
@@ -331,7 +332,7 @@ def test_the_montemurlo_desk_records_its_resident(demo):
 
 
 def test_front_office_records_a_child_resident_outside_the_territory(demo, front_office):
-    document = SimpleUploadedFile("isee.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 32, content_type="image/png")
+    document = SimpleUploadedFile("isee.png", png_bytes(), content_type="image/png")
     before = _counts()
 
     referral = _record(demo, _child(demo, residence="Firenze"), document=document)

@@ -23,6 +23,7 @@ from tutela.accounts.roles import Cap
 from tutela.audit.services import audit_record
 from tutela.cases.models import Case
 from tutela.cases.services.events import case_event_record
+from tutela.core.confidentiality import secrecy_of
 from tutela.deadlines.models import Deadline
 from tutela.deadlines.services import deadline_create, end_of_day
 from tutela.meetings.access import may_manage_meeting, operates_in, reaches_case
@@ -222,6 +223,7 @@ def meeting_cancel(*, meeting: Meeting, actor: Any, reason: str) -> Meeting:
                 code="meetings.meeting.cancelled",
                 description=_("Riunione sul caso annullata"),
                 note=locked.cancellation_reason,
+                note_class=secrecy_of(locked, "cancellation_reason"),
             )
         audit_record(actor=actor, action="meetings.meeting.cancelled", obj=locked, case_id=locked.case_id)
     return locked

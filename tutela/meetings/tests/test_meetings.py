@@ -13,6 +13,7 @@ from django.utils import timezone
 from tutela.audit.models import AuditEvent
 from tutela.cases.models import CaseEvent
 from tutela.core.demo.territory import DemoTerritory
+from tutela.deadlines.calendar import patron_of
 from tutela.deadlines.models import Deadline
 from tutela.deadlines.services import deadlines_of_source
 from tutela.meetings.access import get_meeting_for_user, meetings_visible_to
@@ -401,12 +402,14 @@ def test_series_dates_step_and_move_off_holidays() -> None:
 def test_a_series_plans_its_meetings_for_the_period(demo: DemoTerritory) -> None:
     u, o = demo.users, demo.organisations
     monday = TODAY + dt.timedelta(days=7 - TODAY.weekday())
+    # Up to the eighth week's Friday: a Monday holiday moves its meeting later in that week, never out of the period.
+    until = monday + dt.timedelta(weeks=7, days=4)
     data = SeriesData(
         kind=MeetingKind.TEAM_WEEKLY,
         title="Riunione settimanale d'équipe",
         frequency=Frequency.WEEKLY,
         first_on=monday,
-        until_on=monday + dt.timedelta(weeks=7),
+        until_on=until,
         start_time=dt.time(9),
         end_time=dt.time(11),
         place="Sala riunioni",
@@ -416,7 +419,7 @@ def test_a_series_plans_its_meetings_for_the_period(demo: DemoTerritory) -> None
 
     series, meetings = series_create(actor=u["coordinatore"], territory=demo.territory, data=data)
 
-    expected = series_dates(Frequency.WEEKLY, monday, monday + dt.timedelta(weeks=7))
+    expected = series_dates(Frequency.WEEKLY, monday, until, patron_of(demo.territory))
     assert [timezone.localtime(m.starts_at).date() for m in meetings] == expected
     assert len(meetings) == 8 and all(m.series == series for m in meetings)
     assert all(m.participants.count() == 5 for m in meetings)
@@ -431,7 +434,9 @@ def test_a_series_is_all_or_nothing(demo: DemoTerritory) -> None:
         territory=demo.territory, actor=u["coordinatore"], name="Sala", place="Via Roma", capacity=10
     )
     first = TODAY + dt.timedelta(days=7 - TODAY.weekday())
-    blocker = first + dt.timedelta(weeks=2)
+    until = first + dt.timedelta(weeks=4)
+    # The series' third meeting: the third Monday, or the next business day when that Monday is a holiday.
+    blocker = series_dates(Frequency.WEEKLY, first, until, patron_of(demo.territory))[2]
     meeting_plan(
         actor=u["sds"],
         territory=demo.territory,
@@ -448,7 +453,7 @@ def test_a_series_is_all_or_nothing(demo: DemoTerritory) -> None:
         title="Équipe",
         frequency=Frequency.WEEKLY,
         first_on=first,
-        until_on=first + dt.timedelta(weeks=4),
+        until_on=until,
         start_time=dt.time(9),
         end_time=dt.time(11),
         room=room,

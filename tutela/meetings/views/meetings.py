@@ -16,10 +16,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from tutela.accounts.access import can_view_confidential, get_case_for_user, has_capability
+from tutela.accounts.access import can_read_class, get_case_for_user, has_capability
 from tutela.accounts.roles import Cap
 from tutela.audit.services import audit_record
 from tutela.core.actions import form_submitted
+from tutela.core.confidentiality import secrecy_of
 from tutela.core.forms import StyledForm
 from tutela.meetings import forms as meeting_forms
 from tutela.meetings.access import get_meeting_for_user, may_manage_meeting
@@ -171,7 +172,7 @@ def meeting_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
             "case": meeting.case,
             "participants": details["participants"],
             "decisions": decisions,
-            "minutes_visible": meeting.case is None or can_view_confidential(request.user, meeting.case),
+            "minutes_visible": can_read_class(request.user, meeting.case, secrecy_of(meeting, "minutes")),
             "actions": [
                 (slug, spec) for slug, spec in ACTIONS.items() if spec.available(meeting, request.user)
             ],

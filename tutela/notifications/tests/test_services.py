@@ -12,8 +12,9 @@ from tutela.documents.services import attachment_store
 from tutela.notifications.models import Communication
 from tutela.notifications.services import communication_create, communication_send
 from tutela.testing import factories
+from tutela.testing.documents import pdf_bytes
 
-PDF = b"%PDF-1.4\n%%EOF\n"
+PDF = pdf_bytes()  # a real one: documents are checked by their structure (ADR 0016)
 
 
 def _create(demo, case, **kwargs) -> Communication:
@@ -110,3 +111,15 @@ def test_a_failed_send_is_kept_on_the_row_and_can_be_retried(
     assert communication.sent_at is not None
     assert communication.send_error == ""
     assert len(mail.outbox) == 1
+
+
+def test_the_e_mail_shows_bidirectional_controls_as_markers(demo, django_capture_on_commit_callbacks):
+    """The letter keeps its text as recorded; the e-mail shows the controls as "[U+202E]" (ADR 0010)."""
+    case = factories.referred_case(demo)
+    with django_capture_on_commit_callbacks(execute=True):
+        communication = _create(demo, case, subject="Pratica \u202eAT", body="Nota: \u2067fdp.exe\u2069")
+
+    assert communication.body == "Nota: \u2067fdp.exe\u2069"
+    [message] = mail.outbox
+    assert message.subject == "Pratica [U+202E]AT"
+    assert message.body == "Nota: [U+2067]fdp.exe[U+2069]"

@@ -16,9 +16,10 @@ from tutela.audit.models import AuditEvent
 from tutela.documents.services import attachment_store
 from tutela.protocol.models import ProtocolEntry
 from tutela.protocol.services import protocol_entry_annul, protocol_entry_register, sha256_hex
+from tutela.testing.documents import pdf_bytes
 
 ROME = ZoneInfo("Europe/Rome")
-PDF = b"%PDF-1.4\n% protocollo\n%%EOF\n"
+PDF = pdf_bytes()  # a real one: documents are checked by their structure (ADR 0016)
 
 
 def _register(demo, subject: str = "Comunicazione al servizio sociale", **kwargs) -> ProtocolEntry:

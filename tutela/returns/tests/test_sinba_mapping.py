@@ -48,8 +48,13 @@ def _born(case: Case, birth: dt.date) -> None:
 
 
 def _years_ago(years: int, *, days: int = 0) -> dt.date:
-    today = timezone.localdate()
-    return dt.date(today.year - years, today.month, min(today.day, 28)) - dt.timedelta(days=days)
+    """The birth date of a child who turned `years` `days` days ago (days < 0: who turns `years` in -days days).
+    No clamping of the day: on the 29th-31st of a month it would move the birthday and change the age."""
+    birthday = timezone.localdate() - dt.timedelta(days=days)
+    try:
+        return birthday.replace(year=birthday.year - years)
+    except ValueError:  # 29 February, in a year without one: the nearest day on the same side of today
+        return dt.date(birthday.year - years, 2, 28) if days >= 0 else dt.date(birthday.year - years, 3, 1)
 
 
 def test_a_complete_case_maps_to_its_record(demo: DemoTerritory, reporting_body: ReportingBody) -> None:

@@ -286,3 +286,23 @@ def test_the_cost_report_reads_a_fixed_number_of_queries(demo, admin_officer):
         later = _running(factories.authorised_intervention(demo, delivery=delivery), started=D(2025, 1, 1))
         _suspend(later, D(2025, 3, 1), None, demo.users["assistente"])
     assert queries() == one
+
+
+def test_the_xlsx_shows_bidirectional_controls_as_markers(client, demo, two_comuni, admin_officer):
+    """A provider's or service's name with a right-to-left override reads as another in a spreadsheet: the
+    cell holds the visible "[U+202E]" instead (ADR 0010)."""
+    prato, _montemurlo = two_comuni
+    ServiceType.objects.filter(pk=prato.service_type_id).update(name="Sostegno \u202eovitacude")
+    type(prato.provider).objects.filter(pk=prato.provider_id).update(name="=Coop\u2066 Il Girasole\u2069")
+    client.force_login(admin_officer)
+
+    response = client.get(reverse("costs:export"), {"dal": "2025-01", "al": "2025-02"})
+
+    book = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    detail = {r[2]: r for r in book["Dettaglio mensile"].iter_rows(min_row=2, values_only=True)}
+    assert detail[prato.case.code][3] == "Sostegno [U+202E]ovitacude"
+    assert detail[prato.case.code][5] == "'=Coop[U+2066] Il Girasole[U+2069]"  # and never a formula
+    by_service = [r[0] for r in book["Per servizio"].iter_rows(min_row=2, values_only=True)]
+    assert "Sostegno [U+202E]ovitacude" in by_service
+    cells = [c for sheet in book for row in sheet.iter_rows(values_only=True) for c in row]
+    assert not [c for c in cells if isinstance(c, str) and any(ch in c for ch in "\u202e\u2066\u2069")]
