@@ -3,6 +3,7 @@
 import base64
 import binascii
 import datetime as dt
+import ipaddress
 import os
 import sys
 from pathlib import Path
@@ -254,8 +255,6 @@ TUTELA_REQUIRE_2FA = env_bool("TUTELA_REQUIRE_2FA", True)
 OTP_TOTP_ISSUER = "Tutela"
 # The admin may delete a lost device, never read its secret or the backup codes.
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True
-
-import ipaddress  # noqa: E402  (only the lockout below needs it)
 
 
 def _env_networks(name: str) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
