@@ -75,9 +75,10 @@ test-sqlite:
 	$(VENV)/bin/pytest -n 2 -q -m "not postgres"
 
 # A throwaway PostgreSQL 15 cluster; pg_virtualenv sets the PG* variables. Every test but the browser journeys
-# runs there too: locking, triggers and constraints behave differently on each engine.
+# runs there too: locking, triggers and constraints behave differently on each engine. -t keeps the cluster in a
+# temporary directory (as root it would be /etc/postgresql/15/regress, which a second run at once refuses).
 test-postgres:
-	pg_virtualenv -v 15 bash -c 'DATABASE_URL="postgres://$$PGUSER:$$PGPASSWORD@$$PGHOST:$$PGPORT/$$PGDATABASE" $(VENV)/bin/pytest -n 2 -q -m "not browser"'
+	pg_virtualenv -t -v 15 bash -c 'DATABASE_URL="postgres://$$PGUSER:$$PGPASSWORD@$$PGHOST:$$PGPORT/$$PGDATABASE" $(VENV)/bin/pytest -n 2 -q -m "not browser"'
 
 lint: install
 	$(VENV)/bin/ruff check .

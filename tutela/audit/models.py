@@ -38,6 +38,8 @@ class AuditEvent(models.Model):
             models.Index(fields=["case_id", "at"], name="audit_case_at"),  # DPO: accesses to one file
             models.Index(fields=["actor", "at"], name="audit_actor_at"),  # DPO: what one user did
             models.Index(fields=["action", "at"], name="audit_action_at"),  # DPO: one kind of event
+            # DPO: what happened to one record (a child's person record, GDPR art. 15) besides its case's events.
+            models.Index(fields=["object_type", "object_id"], name="audit_object"),
         ]
 
     def __str__(self) -> str:

@@ -83,6 +83,8 @@ class Case(models.Model):
         verbose_name_plural = _("pratiche")
         indexes = [
             models.Index(fields=["territory", "state"], name="case_territory_state"),  # worklists
+            # The case list of a territory, newest first, paged by keyset (opened_at, id).
+            models.Index(fields=["territory", "-opened_at", "-id"], name="case_territory_opened"),
         ]
 
     def __str__(self) -> str:

@@ -2,28 +2,49 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import re
+from dataclasses import dataclass
 from typing import Any
 
+from codicefiscale import codicefiscale
 from django.db.models import Prefetch, Q, QuerySet
 
 from tutela.accounts.access import can_view_confidential, cases_visible_to, has_capability
 from tutela.accounts.roles import Cap
 from tutela.cases.models import Case, CaseEvent, JournalEntry
 from tutela.deadlines.models import Deadline
+from tutela.people.search import search_key
+
+PAGE_SIZE = 25
+# The list says "more than 1,000" rather than counting a territory's whole archive on every search.
+COUNT_LIMIT = 1000
+
+
+CASE_CODE = re.compile(r"^[A-Z0-9]+-\d{4}-\d+$")
+
+
+def _term_filter(term: str) -> Q:
+    """One searched word, by what it is: a case code (exact), a codice fiscale (exact), else the prefix of the
+    child's surname or name (their search keys, people/search.py). Each reads one table through its index: an
+    OR across the case and the person would make the database join every case to every child first."""
+    exact = term.upper()
+    if CASE_CODE.match(exact):
+        return Q(code=exact)
+    if len(exact) == 16 and codicefiscale.is_valid(exact):
+        return Q(child__fiscal_code=exact)
+    key = search_key(term)
+    if not key:
+        return Q(pk__in=[])
+    return Q(child__surname_key__startswith=key) | Q(child__given_name_key__startswith=key)
 
 
 def case_list(user: Any, *, query: str = "", state: str = "") -> QuerySet[Case]:
-    """The cases the user may see, filtered by code, name or codice fiscale, with what a list row shows."""
+    """The cases the user may see, found by code, codice fiscale or the prefix of the child's surname or name
+    (every word must match), newest first, with what a list row shows."""
     cases = cases_visible_to(user).select_related("child", "territory", "lead_social_worker")
-    if query:
-        terms = query.split()
-        for term in terms:
-            cases = cases.filter(
-                Q(code__icontains=term)
-                | Q(child__surname__icontains=term)
-                | Q(child__given_name__icontains=term)
-                | Q(child__fiscal_code__iexact=term)
-            )
+    for term in query.split():
+        cases = cases.filter(_term_filter(term))
     if state:
         cases = cases.filter(state=state)
     pending = Deadline.objects.pending().order_by("due_at")
@@ -33,7 +54,49 @@ def case_list(user: Any, *, query: str = "", state: str = "") -> QuerySet[Case]:
         pending = pending.exclude(kind__in=COURT_DEADLINE_KINDS)
     return cases.prefetch_related(
         Prefetch("deadlines", queryset=pending, to_attr="pending_deadlines")
-    ).order_by("-opened_at")
+    ).order_by("-opened_at", "-pk")
+
+
+@dataclass(frozen=True)
+class CasePage:
+    """One page of the case list, by keyset: the rows after a cursor, never an OFFSET through the archive."""
+
+    rows: list[Case]
+    next_cursor: str  # "" on the last page
+    first: bool
+    total: int | None  # exact up to COUNT_LIMIT, None beyond
+
+
+def _cursor(case: Case) -> str:
+    return f"{case.opened_at.isoformat()}~{case.pk}"
+
+
+def _after(cases: QuerySet[Case], cursor: str) -> QuerySet[Case] | None:
+    """The cases after the cursor in the list's order; None for a cursor that does not read (first page)."""
+    at, _sep, pk = cursor.partition("~")
+    try:
+        opened_at, last_pk = dt.datetime.fromisoformat(at), int(pk)
+    except ValueError:
+        return None
+    if opened_at.tzinfo is None:
+        return None
+    return cases.filter(Q(opened_at__lt=opened_at) | Q(opened_at=opened_at, pk__lt=last_pk))
+
+
+def case_list_page(user: Any, *, query: str = "", state: str = "", after: str = "") -> CasePage:
+    """A page of `case_list` after the cursor, its next cursor, and how many cases match (up to COUNT_LIMIT)."""
+    cases = case_list(user, query=query, state=state)
+    total = cases.order_by()[: COUNT_LIMIT + 1].count()
+    following = _after(cases, after) if after else None
+    rows = list((following if following is not None else cases)[: PAGE_SIZE + 1])
+    more = len(rows) > PAGE_SIZE
+    rows = rows[:PAGE_SIZE]
+    return CasePage(
+        rows=rows,
+        next_cursor=_cursor(rows[-1]) if more else "",
+        first=following is None,
+        total=total if total <= COUNT_LIMIT else None,
+    )
 
 
 def case_page(user: Any, case: Case) -> dict[str, Any]:

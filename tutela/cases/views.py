@@ -6,7 +6,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -18,7 +17,7 @@ from tutela.assessments.services import case_close_no_grounds, social_report_fil
 from tutela.audit.services import audit_record
 from tutela.cases import forms as case_forms
 from tutela.cases.models import Case, CaseState
-from tutela.cases.selectors import case_list, case_page
+from tutela.cases.selectors import COUNT_LIMIT, case_list_page, case_page
 from tutela.cases.services.assignment import case_assign
 from tutela.cases.services.closure import (
     case_confirm_closure,
@@ -46,15 +45,24 @@ def case_list_view(request: HttpRequest) -> HttpResponse:
     state = request.GET.get("stato", "")
     if state not in CaseState.values:
         state = ""
-    page = Paginator(case_list(request.user, query=query, state=state), 25).get_page(request.GET.get("page"))
+    after = request.GET.get("dopo", "")[:80]
+    page = case_list_page(request.user, query=query, state=state, after=after)
     audit_record(
         actor=request.user,
         action="cases.case.searched",
-        data={"q": query, "state": state, "page": page.number, "shown": [c.pk for c in page.object_list]},
+        data={"q": query, "state": state, "after": after, "shown": [c.pk for c in page.rows]},
     )
     template = "cases/case_list_rows.html" if getattr(request, "htmx", False) else "cases/case_list.html"
     return render(
-        request, template, {"page_obj": page, "query": query, "state": state, "states": CaseState.choices}
+        request,
+        template,
+        {
+            "page": page,
+            "count_limit": COUNT_LIMIT,
+            "query": query,
+            "state": state,
+            "states": CaseState.choices,
+        },
     )
 
 

@@ -84,6 +84,8 @@ FIELD_CLASSES: dict[str, dict[str, str]] = {
         "residence_address": ORD,
         "domicile_address": ORD,
         "phone": ORD,
+        "surname_key": STRUCT,
+        "given_name_key": STRUCT,
     },
     # What the social worker notes about a family tie (violence, estrangement): confidential.
     "people.Relationship": {"note": CONF},

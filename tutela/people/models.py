@@ -38,6 +38,10 @@ class Person(models.Model):
     residence_address = models.CharField(_("indirizzo di residenza"), max_length=200, blank=True)
     domicile_address = models.CharField(_("domicilio (se diverso)"), max_length=200, blank=True)
     phone = models.CharField(_("telefono"), max_length=40, blank=True)
+    # Search keys of the names (people/search.py), written by the services with the names: the case search
+    # finds a child by the prefix of its surname or name through their indexes.
+    surname_key = models.CharField(max_length=100, blank=True, editable=False)
+    given_name_key = models.CharField(max_length=100, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -47,6 +51,13 @@ class Person(models.Model):
         indexes = [
             # search-before-create without a codice fiscale: surname + name + birth date
             models.Index(Lower("surname"), Lower("given_name"), "birth_date", name="person_name_birth"),
+            # Case search by prefix (LIKE 'KEY%'): the pattern operator class on PostgreSQL, plain elsewhere.
+            models.Index(
+                fields=["surname_key"], name="person_surname_key", opclasses=["varchar_pattern_ops"]
+            ),
+            models.Index(
+                fields=["given_name_key"], name="person_given_name_key", opclasses=["varchar_pattern_ops"]
+            ),
         ]
 
     def __str__(self) -> str:

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from tutela.accounts.models import Municipality
 from tutela.audit.services import audit_record
 from tutela.people.models import Person, Relationship
+from tutela.people.search import search_key
 from tutela.people.validation import fiscal_code_decode, fiscal_code_normalise, fiscal_code_validate
 
 
@@ -104,6 +105,8 @@ def person_resolve(*, data: PersonData, actor: Any, minor: bool = False) -> tupl
         person = Person.objects.create(
             surname=data.surname.strip(),
             given_name=data.given_name.strip(),
+            surname_key=search_key(data.surname),
+            given_name_key=search_key(data.given_name),
             fiscal_code=code or None,
             birth_date=data.birth_date,
             birth_place=data.birth_place,

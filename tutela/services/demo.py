@@ -15,6 +15,7 @@ from django.utils import timezone
 from tutela.accounts.models import Organisation
 from tutela.core.demo.territory import DemoTerritory
 from tutela.people.models import Person
+from tutela.people.search import search_key
 from tutela.reference.models import Code
 from tutela.services.models import (
     Contract,
@@ -118,7 +119,11 @@ def seed_services(demo: DemoTerritory) -> DemoServices:
                 surname=surname,
                 given_name=given,
                 birth_date=dt.date(today.year - age, 3, 15),
-                defaults={"residence_municipality": demo.municipalities[comune]},
+                defaults={
+                    "residence_municipality": demo.municipalities[comune],
+                    "surname_key": search_key(surname),
+                    "given_name_key": search_key(given),
+                },
             )
             carer.persons.add(person)
         seeded.foster_carers[name] = carer

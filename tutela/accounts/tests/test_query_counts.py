@@ -116,7 +116,7 @@ def _measure(client: Client, demo: DemoTerritory) -> tuple[dict[tuple[str, str],
         if name == "worklists:home":
             rows |= {f"{username}:{s.key}": len(s.rows) for s in response.context["sections"]}
         else:
-            rows[f"{username}:{name}"] = len(response.context["page_obj"].object_list)
+            rows[f"{username}:{name}"] = len(response.context["page"].rows)
     return counts, rows
 
 

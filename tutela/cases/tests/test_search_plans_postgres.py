@@ -1,0 +1,88 @@
+"""The hot lookups use their indexes on PostgreSQL (issue on scale): with enough rows for the planner to care,
+the case search by a surname prefix and the DPO's file of one child never read whole tables of persons or audit
+events. Run by `make test-postgres`; the volume benchmark is `make bench`."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.db.models import QuerySet
+
+from tutela.audit.models import AuditEvent
+from tutela.audit.selectors import FileLookup, file_event_list
+from tutela.cases.models import Case
+from tutela.cases.selectors import case_list
+from tutela.core.demo.territory import DemoTerritory
+from tutela.people.models import Person
+from tutela.people.search import search_key
+from tutela.testing import factories
+
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL (DATABASE_URL)"),
+]
+
+SURNAMES = ["Rossi", "Russo", "Ferrari", "Esposito", "Bianchi", "Romano", "Colombo", "Ricci", "Marino", "Greco"]
+
+
+def _plan(queryset: QuerySet) -> str:
+    sql, params = queryset.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN {sql}", params)
+        return "\n".join(row[0] for row in cursor.fetchall())
+
+
+def _analyze(*tables: str) -> None:
+    with connection.cursor() as cursor:
+        for table in tables:
+            cursor.execute(f"ANALYZE {table}")
+
+
+def test_a_surname_prefix_reads_persons_by_their_key_index(demo: DemoTerritory) -> None:
+    template = factories.referred_case(demo)
+    children = Person.objects.bulk_create(
+        Person(
+            surname=f"{SURNAMES[n % 10]}{n}",
+            given_name=f"Nome{n}",
+            surname_key=search_key(f"{SURNAMES[n % 10]}{n}"),
+            given_name_key=search_key(f"Nome{n}"),
+            birth_date=dt.date(2012, 1, 1),
+        )
+        for n in range(30_000)
+    )
+    cases = []
+    for n, child in enumerate(children):  # the same case, 30,000 times over: one territory's archive
+        clone = Case.objects.get(pk=template.pk)
+        clone.pk, clone.code, clone.child = None, f"BENCH-2026-{n:06d}", child
+        cases.append(clone)
+    Case.objects.bulk_create(cases, batch_size=5000)
+    _analyze("people_person", "cases_case")
+
+    plan = _plan(case_list(demo.users["coordinatore"], query="Greco123"))
+
+    assert "Seq Scan on people_person" not in plan, plan
+    assert "Seq Scan on cases_case" not in plan, plan
+    assert "person_surname_key" in plan, plan
+
+
+def test_the_file_of_one_child_reads_audit_events_by_index(demo: DemoTerritory) -> None:
+    case = factories.referred_case(demo)
+    AuditEvent.objects.bulk_create(
+        AuditEvent(
+            action="cases.case.viewed",
+            object_type="people.person",
+            object_id=str(n),
+            case_id=n,
+            sequence=10_000_000 + n,
+            prev_hash="0" * 64,
+            hash="0" * 64,
+        )
+        for n in range(40_000)
+    )
+    _analyze("audit_auditevent")
+
+    plan = _plan(file_event_list(FileLookup(case.child, [case])))
+
+    assert "Seq Scan on audit_auditevent" not in plan, plan
