@@ -24,7 +24,18 @@ pytestmark = [
     pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL (DATABASE_URL)"),
 ]
 
-SURNAMES = ["Rossi", "Russo", "Ferrari", "Esposito", "Bianchi", "Romano", "Colombo", "Ricci", "Marino", "Greco"]
+SURNAMES = [
+    "Rossi",
+    "Russo",
+    "Ferrari",
+    "Esposito",
+    "Bianchi",
+    "Romano",
+    "Colombo",
+    "Ricci",
+    "Marino",
+    "Greco",
+]
 
 
 def _plan(queryset: QuerySet) -> str:
@@ -65,6 +76,24 @@ def test_a_surname_prefix_reads_persons_by_their_key_index(demo: DemoTerritory) 
     assert "Seq Scan on people_person" not in plan, plan
     assert "Seq Scan on cases_case" not in plan, plan
     assert "person_surname_key" in plan, plan
+
+
+def test_a_social_worker_reads_only_the_cases_they_lead_or_team(demo: DemoTerritory) -> None:
+    """The assigned scope is the lead's index and a short list of team cases, never a filter over every case."""
+    mine = factories.in_care_case(demo)  # led by assistente
+    clones = []
+    for n in range(30_000):
+        clone = Case.objects.get(pk=mine.pk)
+        clone.pk, clone.code, clone.lead_social_worker = None, f"BENCH-2026-{n:06d}", None
+        clones.append(clone)
+    Case.objects.bulk_create(clones, batch_size=5000)
+    _analyze("cases_case")
+
+    plan = _plan(case_list(demo.users["assistente"]))
+
+    assert "Seq Scan on cases_case" not in plan, plan
+    # An OR with EXISTS becomes a filter over every row the scan reads (the whole table, by some index).
+    assert "hashed SubPlan" not in plan, plan
 
 
 def test_the_file_of_one_child_reads_audit_events_by_index(demo: DemoTerritory) -> None:
