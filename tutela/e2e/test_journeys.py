@@ -23,32 +23,13 @@ from tutela.intake.models import Referral
 from tutela.people.models import Person
 from tutela.protocol.models import ProtocolEntry
 from tutela.services.models import ServiceType
+from tutela.testing.documents import pdf_bytes
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 Login = Callable[[str], Page]
 SCREENSHOT = "/tmp/e2e-case.png"
 PROTOCOL_NUMBER = re.compile(r"\b(\d{7})/(\d{4})\b")
-
-
-def _tiny_pdf() -> bytes:
-    """A one-page PDF with a correct cross-reference table."""
-    objects = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << >> >>",
-        b"<< /Length 0 >>\nstream\n\nendstream",
-    ]
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
-    return bytes(out)
 
 
 def _child_born(years: int) -> dt.date:
@@ -173,7 +154,7 @@ def test_school_report_to_acknowledged_authorisation(demo: Any, login: Login, pa
         "Assenze ripetute e segni di trascuratezza riferiti dalle insegnanti."
     )
     field(page, "Documento (PDF o immagine)").set_input_files(
-        files=[{"name": "segnalazione-scuola.pdf", "mimeType": "application/pdf", "buffer": _tiny_pdf()}]
+        files=[{"name": "segnalazione-scuola.pdf", "mimeType": "application/pdf", "buffer": pdf_bytes()}]
     )
     fill_child(
         page,

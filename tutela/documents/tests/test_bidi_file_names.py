@@ -6,32 +6,21 @@ from __future__ import annotations
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
 
 from tutela.core.demo.territory import DemoTerritory
 from tutela.documents.models import Attachment
 from tutela.documents.services import attachment_store
-from tutela.reference.models import Code, CodeList
 from tutela.testing.documents import pdf_bytes
+from tutela.testing.forms import direct_request_data
 
 PDF = pdf_bytes()
 
 
 def test_an_uploaded_name_is_stored_without_the_controls(client: Client, demo: DemoTerritory) -> None:
     client.force_login(demo.users["segretariato"])
-    data = {
-        "applicant_name": "Anna Verdi",
-        "applicant_relationship": "madre",
-        "source": Code.objects.get(code_list=CodeList.REFERRAL_SOURCE, code="8").pk,
-        "received_on": timezone.localdate().isoformat(),
-        "subject": "Richiesta di sostegno alla genitorialità",
-        "urgency": "ordinary",
-        "surname": "Verdi",
-        "given_name": "Luca",
-        "birth_date": "2017-03-04",
-        "residence_municipality": "Prato (PO)",
-        "document": SimpleUploadedFile("relazione\u202efdp.exe\u2066\u200f.pdf", PDF, "application/pdf"),
-    }
+    data = direct_request_data(
+        document=SimpleUploadedFile("relazione\u202efdp.exe\u2066\u200f.pdf", PDF, "application/pdf")
+    )
 
     response = client.post(reverse("intake:record_direct"), data)
 

@@ -14,39 +14,20 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client, RequestFactory
 from django.urls import reverse
-from django.utils import timezone
 from PIL import Image, PngImagePlugin
 
 from tutela.core.demo.territory import DemoTerritory
 from tutela.documents.models import Attachment
 from tutela.documents.uploads import OversizedUpload
 from tutela.intake.models import Referral
-from tutela.reference.models import Code, CodeList
 from tutela.testing.documents import pdf_bytes, pdf_from_objects, png_bytes
+from tutela.testing.forms import direct_request_data
 from tutela.testing.html import page_text
 
 PDF = pdf_bytes()
 PNG = png_bytes()
 NOT_A_DOCUMENT = "Sono ammessi solo documenti PDF o immagini (PNG, JPEG)."
 GENERATED = re.compile(r"^attachments/\d{4}/\d{2}/[0-9a-f]{32}$")
-
-
-def _request_data(document: Any) -> dict[str, Any]:
-    """A complete family request of the Prato desk, with its document."""
-    return {
-        "applicant_name": "Anna Verdi",
-        "applicant_relationship": "madre",
-        "source": Code.objects.get(code_list=CodeList.REFERRAL_SOURCE, code="8").pk,
-        "received_on": timezone.localdate().isoformat(),
-        "subject": "Richiesta di sostegno alla genitorialità",
-        "narrative": "",
-        "urgency": "ordinary",
-        "surname": "Verdi",
-        "given_name": "Luca",
-        "birth_date": "2017-03-04",
-        "residence_municipality": "Prato (PO)",
-        "document": document,
-    }
 
 
 def _files_under(root: Path) -> list[Path]:
@@ -73,7 +54,8 @@ def test_a_file_that_is_not_a_document_is_refused_whatever_its_name(
     desk: Client, settings: Any, name: str, content: bytes, declared: str
 ) -> None:
     response = desk.post(
-        reverse("intake:record_direct"), _request_data(SimpleUploadedFile(name, content, declared))
+        reverse("intake:record_direct"),
+        direct_request_data(document=SimpleUploadedFile(name, content, declared)),
     )
 
     assert response.status_code == 200
@@ -122,7 +104,8 @@ def test_a_document_with_active_content_or_two_formats_is_refused_on_the_form(
 ) -> None:
     """ADR 0016: checked by structure; the form says what was found and nothing is stored."""
     response = desk.post(
-        reverse("intake:record_direct"), _request_data(SimpleUploadedFile(name, build(), "application/pdf"))
+        reverse("intake:record_direct"),
+        direct_request_data(document=SimpleUploadedFile(name, build(), "application/pdf")),
     )
 
     assert response.status_code == 200
@@ -138,7 +121,8 @@ def test_an_image_uploaded_on_the_form_is_stored_without_its_metadata(desk: Clie
     Image.new("RGB", (8, 6), "white").save(photo, format="PNG", pnginfo=info)
 
     response = desk.post(
-        reverse("intake:record_direct"), _request_data(SimpleUploadedFile("isee.png", photo.getvalue()))
+        reverse("intake:record_direct"),
+        direct_request_data(document=SimpleUploadedFile("isee.png", photo.getvalue())),
     )
 
     assert response.status_code == 302, page_text(response.content.decode())[-2000:]
@@ -155,7 +139,7 @@ def test_an_oversized_upload_is_refused_with_the_limit_in_the_message(desk: Clie
 
     response = desk.post(
         reverse("intake:record_direct"),
-        _request_data(SimpleUploadedFile("grande.pdf", big, "application/pdf")),
+        direct_request_data(document=SimpleUploadedFile("grande.pdf", big, "application/pdf")),
     )
 
     assert response.status_code == 200
@@ -187,7 +171,8 @@ def test_a_document_is_stored_under_a_generated_name_and_typed_by_its_content(
 ) -> None:
     typed_name = "../../Relazione Verdi Luca <script>.pdf"
     response = desk.post(
-        reverse("intake:record_direct"), _request_data(SimpleUploadedFile(typed_name, PDF, "text/html"))
+        reverse("intake:record_direct"),
+        direct_request_data(document=SimpleUploadedFile(typed_name, PDF, "text/html")),
     )
 
     assert response.status_code == 302, page_text(response.content.decode())[-2000:]
@@ -210,7 +195,7 @@ def test_a_download_is_an_attachment_of_the_detected_type_only_within_scope(
 ) -> None:
     desk.post(
         reverse("intake:record_direct"),
-        _request_data(SimpleUploadedFile("scansione.html", content, "text/html")),
+        direct_request_data(document=SimpleUploadedFile("scansione.html", content, "text/html")),
     )
     attachment = Attachment.objects.get()
     url = reverse("documents:download", kwargs={"pk": attachment.pk})
@@ -240,7 +225,7 @@ def test_a_download_is_an_attachment_of_the_detected_type_only_within_scope(
 
 
 def test_documents_are_never_served_from_the_media_url(desk: Client, settings: Any) -> None:
-    desk.post(reverse("intake:record_direct"), _request_data(SimpleUploadedFile("a.pdf", PDF)))
+    desk.post(reverse("intake:record_direct"), direct_request_data(document=SimpleUploadedFile("a.pdf", PDF)))
     attachment = Attachment.objects.get()
     assert desk.get(settings.MEDIA_URL + attachment.file.name).status_code == 404
     assert desk.get("/media/" + attachment.file.name).status_code == 404

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
 
 from tutela.cases.models import Case
 from tutela.core.demo.territory import DemoTerritory
@@ -15,29 +12,11 @@ from tutela.documents.models import Attachment
 from tutela.intake.models import Referral
 from tutela.people.models import Person
 from tutela.protocol.models import ProtocolEntry
-from tutela.reference.models import Code, CodeList
+from tutela.testing.forms import direct_request_data
 from tutela.testing.html import page_text
 
 RLO = "\u202e"
 REFUSED = "Il testo contiene caratteri di controllo della direzione del testo (es. U+202E), non ammessi"
-
-
-def _direct(**changes: str) -> dict[str, Any]:
-    """A complete family request of the Prato desk."""
-    data = {
-        "applicant_name": "Anna Verdi",
-        "applicant_relationship": "madre",
-        "source": Code.objects.get(code_list=CodeList.REFERRAL_SOURCE, code="8").pk,
-        "received_on": timezone.localdate().isoformat(),
-        "subject": "Richiesta di sostegno alla genitorialità",
-        "narrative": "",
-        "urgency": "ordinary",
-        "surname": "Verdi",
-        "given_name": "Luca",
-        "birth_date": "2017-03-04",
-        "residence_municipality": "Prato (PO)",
-    }
-    return data | changes
 
 
 def _counts() -> tuple[int, ...]:
@@ -54,7 +33,7 @@ def test_a_direct_request_with_an_override_in_a_name_is_refused_and_stores_nothi
     client.force_login(demo.users["segretariato"])
     before = _counts()
 
-    response = client.post(reverse("intake:record_direct"), _direct(**{field: f"Ver{RLO}idr"}))
+    response = client.post(reverse("intake:record_direct"), direct_request_data(**{field: f"Ver{RLO}idr"}))
 
     assert response.status_code == 200
     html = response.content.decode()
@@ -68,7 +47,7 @@ def test_a_protocol_registration_with_an_override_in_the_subject_is_refused(
 ) -> None:
     client.force_login(demo.users["protocollo"])
     before = _counts()
-    data = _direct(subject=f"Segnalazione {RLO}aloucs", sender_reference=f"Prot. 12{RLO}34")
+    data = direct_request_data(subject=f"Segnalazione {RLO}aloucs", sender_reference=f"Prot. 12{RLO}34")
     data["sender_organisation"] = demo.organisations["school"].pk
 
     response = client.post(reverse("intake:register_indirect"), data)
@@ -83,7 +62,7 @@ def test_accented_italian_names_are_recorded(client: Client, demo: DemoTerritory
 
     response = client.post(
         reverse("intake:record_direct"),
-        _direct(surname="D'Àngelo", given_name="Niccolò", applicant_name="Maria Dell'Acqua"),
+        direct_request_data(surname="D'Àngelo", given_name="Niccolò", applicant_name="Maria Dell'Acqua"),
     )
 
     assert response.status_code == 302
