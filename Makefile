@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 MANAGE := $(PY) manage.py
 export UV_PROJECT_ENVIRONMENT := $(CURDIR)/$(VENV)
 
-.PHONY: run test test-sqlite test-postgres lint check install system-deps demo-env
+.PHONY: run test test-sqlite test-postgres lint check install system-deps demo-env bench
 
 $(VENV)/.synced: pyproject.toml uv.lock
 	@PYTHON="$$(scripts/find_python.sh)" || exit 1; \
@@ -79,6 +79,20 @@ test-sqlite:
 # temporary directory (as root it would be /etc/postgresql/15/regress, which a second run at once refuses).
 test-postgres:
 	pg_virtualenv -t -v 15 bash -c 'DATABASE_URL="postgres://$$PGUSER:$$PGPASSWORD@$$PGHOST:$$PGPORT/$$PGDATABASE" $(VENV)/bin/pytest -n 2 -q -m "not browser"'
+
+# The benchmark (docs/performance.md): a throwaway PostgreSQL 15 (-t: its own directory, so it never meets the
+# cluster of a `make test-postgres` running beside it), the demo territory plus BASE_CASES synthetic cases loaded
+# with COPY, pages timed through gunicorn; then up to CASES, timed again. The cluster and the server stop with it.
+# Both listen on 127.0.0.1 only (the space after the address makes pg_createcluster quote it, as PostgreSQL needs).
+CASES ?= 200000
+BASE_CASES ?= 20000
+ROUNDS ?= 30
+bench: install system-deps var/secret_key var/field_keys var/returns_key
+	@export TUTELA_SECRET_KEY="$$(cat var/secret_key)"; \
+	export TUTELA_FIELD_KEYS="$$(cat var/field_keys)"; \
+	export TUTELA_RETURNS_KEY="$$(cat var/returns_key)"; \
+	pg_virtualenv -t -v 15 -o "listen_addresses=127.0.0.1 " -o shared_buffers=512MB -o max_wal_size=4GB \
+	  $(PY) -m scripts.bench --cases $(CASES) --base-cases $(BASE_CASES) --rounds $(ROUNDS)
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -1,0 +1,5 @@
+import sys
+
+from scripts.bench.run import entry
+
+sys.exit(entry())
