@@ -65,6 +65,24 @@ class Deadline(models.Model):
         indexes = [
             models.Index(fields=["case", "kind", "done_at"], name="deadline_case_kind"),
             models.Index(fields=["source_type", "source_id"], name="deadline_source"),
+            # A user's own deadlines: the worklist's pending ones by due date (done_at IS NULL), the calendar's.
+            models.Index(fields=["owner", "done_at", "due_at"], name="deadline_owner_due"),
+            # The pending deadlines without owner of the cases a user leads (worklist; their lead answers).
+            models.Index(
+                fields=["case", "due_at"],
+                name="deadline_unowned_pending",
+                condition=models.Q(owner__isnull=True, done_at__isnull=True, cancelled_at__isnull=True),
+            ),
+            # A territory's pending deadlines by due date: the coordinator's overdue and upcoming lists, a page
+            # at a time (keyset on due_at, id).
+            models.Index(
+                fields=["due_at", "id"],
+                name="deadline_pending_due",
+                condition=models.Q(done_at__isnull=True, cancelled_at__isnull=True),
+            ),
+            # A territory's calendar by date, completed ones included: the month grid (a LIMIT per day) and the
+            # month list, a page at a time.
+            models.Index(fields=["due_at", "id"], name="deadline_due"),
         ]
 
     def __str__(self) -> str:

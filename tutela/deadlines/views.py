@@ -20,7 +20,7 @@ from tutela.accounts.roles import Cap
 from tutela.accounts.twofactor import second_factor_exempt
 from tutela.audit.services import audit_record
 from tutela.core.actions import form_submitted
-from tutela.deadlines import ics
+from tutela.deadlines import ics, selectors
 from tutela.deadlines.forms import ReopenForm
 from tutela.deadlines.models import CalendarFeedToken, Deadline
 from tutela.deadlines.reminders import reminders_mark_read
@@ -88,16 +88,19 @@ def _month_from(value: str, today: dt.date) -> dt.date:
 
 @require_GET
 def calendar_view(request: HttpRequest) -> HttpResponse:
-    """The user's deadlines by month (the coordinator's: the territory's), overdue in red, the next ones."""
+    """The user's deadlines by month (the coordinator's: the territory's), overdue in red, the next ones; each
+    list a page at a time (`dopo`, `scadute`: the cursors of the month's and of the overdue list)."""
     _require_case_reader(request)
     now = timezone.now()
     first = _month_from(request.GET.get("mese", ""), timezone.localdate(now))
-    month = calendar_month(request.user, first, now)
-    shown = {d.case_id for d in [*month.deadlines, *month.overdue, *month.upcoming]}
+    # The cursors of the month list and of the overdue list (selectors._after reads them or ignores them).
+    after = request.GET.get("dopo", "")[:80]
+    overdue_after = request.GET.get("scadute", "")[:80]
+    month = calendar_month(request.user, first, now, after=after, overdue_after=overdue_after)
     audit_record(
         actor=request.user,
         action="deadlines.calendar.viewed",
-        data={"month": first.strftime("%Y-%m"), "cases": sorted(shown)},
+        data={"month": first.strftime("%Y-%m"), "cases": sorted({d.case_id for d in month.shown})},
     )
     return render(
         request,
@@ -108,6 +111,8 @@ def calendar_view(request: HttpRequest) -> HttpResponse:
             "weekdays": ["lun", "mar", "mer", "gio", "ven", "sab", "dom"],
             "now": now,
             "here": request.get_full_path(),
+            "page_size": selectors.CALENDAR_PAGE,
+            "count_limit": selectors.CALENDAR_COUNT_LIMIT,
         },
     )
 

@@ -1,11 +1,15 @@
-"""The "Da fare" worklist of each role: what waits for the user now, with counts (seed 000 steps 1-6)."""
+"""The "Da fare" worklist of each role: what waits for the user now, with counts (seed 000 steps 1-6).
+
+Every section reads at most ROWS + 1 rows in the order of an index and never counts the rest."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from itertools import islice
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -16,6 +20,8 @@ from tutela.deadlines.models import Deadline
 from tutela.protocol.models import ProtocolEntry
 from tutela.services.models import Intervention, ProposalState, ServiceProposal
 
+# Each section shows its first ROWS rows, most urgent first, and reads one more to know whether there are more:
+# "più di 50" instead of an exact count, which at a territory's scale would read every row to show fifty.
 ROWS = 50
 
 
@@ -23,10 +29,27 @@ ROWS = 50
 class Section:
     key: str
     title: str
-    kind: str  # "cases", "proposals", "entries", "interventions"
-    count: int
-    rows: list[Any] = field(default_factory=list)
+    kind: str  # "cases", "proposals", "entries", "interventions", "deadlines", "reminders", ...
+    rows: list[Any] = field(default_factory=list)  # at most ROWS
+    more: bool = False  # there are more than ROWS
     hint: str = ""
+    link: str = ""  # the complete list, where there is one
+    link_text: str = ""
+
+    @property
+    def count(self) -> int:
+        """How many are shown: all of them unless `more`."""
+        return len(self.rows)
+
+    @property
+    def count_label(self) -> str:
+        return str(_("più di %(n)d") % {"n": ROWS}) if self.more else str(len(self.rows))
+
+
+def _bounded(key: str, title: Any, kind: str, rows: Any, hint: Any = "", **links: str) -> Section:
+    """A section from a query or list of rows in the order shown: reads at most ROWS + 1 of them."""
+    first = list(rows[: ROWS + 1])
+    return Section(key, str(title), kind, first[:ROWS], len(first) > ROWS, str(hint), **links)
 
 
 def _with_deadlines(cases: QuerySet[Case]) -> QuerySet[Case]:
@@ -38,16 +61,20 @@ def _with_deadlines(cases: QuerySet[Case]) -> QuerySet[Case]:
     )
 
 
-def _case_section(key: str, title: Any, cases: QuerySet[Case], hint: Any = "") -> Section:
-    ordered = _with_deadlines(cases).order_by("opened_at")
-    return Section(key, str(title), "cases", cases.count(), list(ordered[:ROWS]), str(hint))
+def _case_section(key: str, title: Any, cases: QuerySet[Case], hint: Any = "", state: str = "") -> Section:
+    """The newest cases first, in the order of the index case_territory_opened: the database walks it and
+    stops at ROWS + 1 (the cases waiting for a step are the recent ones; oldest first, it would walk the whole
+    archive of the territory to reach them)."""
+    link = reverse("cases:list") + (f"?stato={state}" if state else "")
+    ordered = _with_deadlines(cases).order_by("-opened_at", "-pk")
+    return _bounded(key, title, "cases", ordered, hint, link=link, link_text=str(_("Cerca tra le pratiche")))
 
 
 def _proposal_section(key: str, title: Any, proposals: QuerySet[ServiceProposal], hint: Any = "") -> Section:
     rows = proposals.select_related("case__child", "case__lead_social_worker", "service_type").order_by(
-        "submitted_at", "created_at"
+        "submitted_at", "created_at", "pk"
     )
-    return Section(key, str(title), "proposals", proposals.count(), list(rows[:ROWS]), str(hint))
+    return _bounded(key, title, "proposals", rows, hint)
 
 
 def _proposals_visible_to(user: Any) -> QuerySet[ServiceProposal]:
@@ -62,20 +89,23 @@ def _deadline_sections(user: Any) -> list[Section]:
     if not has_capability(user, Cap.CASE_VIEW):
         return []
     sections: list[Section] = []
-    reminders = unread_reminders(user)
-    count = reminders.count()
-    if count:
-        sections.append(
-            Section("reminders", str(_("Promemoria")), "reminders", count, list(reminders[:ROWS]))
-        )
-    overdue, upcoming = worklist_deadlines(user, timezone.now())
+    reminders = _bounded(
+        "reminders",
+        _("Promemoria"),
+        "reminders",
+        unread_reminders(user),
+        link=reverse("deadlines:reminders"),
+        link_text=str(_("Tutti i promemoria")),
+    )
+    if reminders.rows:
+        sections.append(reminders)
+    overdue, upcoming = worklist_deadlines(user, timezone.now(), limit=ROWS)
     for key, title, rows in (
         ("deadlines_overdue", _("Scadenze superate"), overdue),
         ("deadlines_upcoming", _("Scadenze nei prossimi 7 giorni lavorativi"), upcoming),
     ):
-        count = rows.count()
-        if count:
-            sections.append(Section(key, str(title), "deadlines", count, list(rows[:ROWS])))
+        if rows:
+            sections.append(_bounded(key, title, "deadlines", rows))
     return sections
 
 
@@ -96,13 +126,12 @@ def worklist_sections(user: Any) -> list[Section]:
             .order_by("-number")
         )
         sections.append(
-            Section(
+            _bounded(
                 "registered_today",
-                str(_("Registrate oggi")),
+                _("Registrate oggi"),
                 "entries",
-                entries.count(),
-                list(entries[:ROWS]),
-                str(_("Segnalazioni protocollate e smistate oggi.")),
+                entries,
+                _("Segnalazioni protocollate e smistate oggi."),
             )
         )
     if Role.FRONT_OFFICE in roles:
@@ -111,6 +140,7 @@ def worklist_sections(user: Any) -> list[Section]:
                 "to_assign_direct",
                 _("Istanze da assegnare"),
                 visible.filter(state=CaseState.REFERRED, channel=Channel.DIRECT),
+                state=CaseState.REFERRED,
             )
         )
     if Role.COORDINATOR in roles:
@@ -119,6 +149,7 @@ def worklist_sections(user: Any) -> list[Section]:
                 "to_assign_indirect",
                 _("Segnalazioni da assegnare"),
                 visible.filter(state=CaseState.REFERRED, channel=Channel.INDIRECT),
+                state=CaseState.REFERRED,
             )
         )
         sections.append(
@@ -129,7 +160,12 @@ def worklist_sections(user: Any) -> list[Section]:
             )
         )
         sections.append(
-            _case_section("closures", _("Chiusure da confermare"), visible.filter(state=CaseState.CLOSING))
+            _case_section(
+                "closures",
+                _("Chiusure da confermare"),
+                visible.filter(state=CaseState.CLOSING),
+                state=CaseState.CLOSING,
+            )
         )
         from tutela.court.selectors import escalated_cases
 
@@ -145,7 +181,14 @@ def worklist_sections(user: Any) -> list[Section]:
         )
     if Role.SOCIAL_WORKER in roles:
         mine = visible.filter(lead_social_worker=user)
-        sections.append(_case_section("to_assess", _("Da valutare"), mine.filter(state=CaseState.ASSESSMENT)))
+        sections.append(
+            _case_section(
+                "to_assess",
+                _("Da valutare"),
+                mine.filter(state=CaseState.ASSESSMENT),
+                state=CaseState.ASSESSMENT,
+            )
+        )
         own_proposals = ServiceProposal.objects.filter(case__in=mine)
         sections.append(
             _proposal_section(
@@ -164,7 +207,11 @@ def worklist_sections(user: Any) -> list[Section]:
                 ),
             )
         )
-        sections.append(_case_section("in_care", _("In carico"), mine.filter(state=CaseState.IN_CARE)))
+        sections.append(
+            _case_section(
+                "in_care", _("In carico"), mine.filter(state=CaseState.IN_CARE), state=CaseState.IN_CARE
+            )
+        )
     if Role.ADMIN_OFFICER in roles:
         proposals = _proposals_visible_to(user)
         sections.append(
@@ -180,12 +227,20 @@ def worklist_sections(user: Any) -> list[Section]:
     if Role.MANAGING_BODY in roles or Role.MANAGER in roles:
         sections.append(
             _case_section(
-                "new_cases", _("Nuovi casi del territorio"), visible.filter(state=CaseState.REFERRED)
+                "new_cases",
+                _("Nuovi casi del territorio"),
+                visible.filter(state=CaseState.REFERRED),
+                state=CaseState.REFERRED,
             )
         )
-        late = Deadline.objects.overdue(timezone.now()).filter(kind=Deadline.Kind.TAKE_IN_CHARGE)
-        overdue = visible.filter(deadlines__in=late).distinct()
-        sections.append(_case_section("overdue", _("Prese in carico oltre il termine"), overdue))
+        # A semi-join on the case's own pending take-in-charge deadline (index deadline_case_kind), not a list
+        # of every overdue deadline made distinct.
+        late = Deadline.objects.overdue(timezone.now()).filter(
+            case=OuterRef("pk"), kind=Deadline.Kind.TAKE_IN_CHARGE
+        )
+        sections.append(
+            _case_section("overdue", _("Prese in carico oltre il termine"), visible.filter(Exists(late)))
+        )
     if Role.MUNICIPALITY_OFFICER in roles:
         sections.append(
             _case_section(
@@ -196,12 +251,11 @@ def worklist_sections(user: Any) -> list[Section]:
             "case__child", "service_type", "paying_municipality"
         )
         sections.append(
-            Section(
+            _bounded(
                 "interventions",
-                str(_("Interventi autorizzati")),
+                _("Interventi autorizzati"),
                 "interventions",
-                interventions.count(),
-                list(interventions.order_by("-created_at")[:ROWS]),
+                interventions.order_by("-created_at", "-pk"),
             )
         )
     if roles & {Role.EDUCATOR, Role.HEALTH_PROFESSIONAL}:
@@ -227,7 +281,7 @@ def _delivery_sections(user: Any, roles: set[str], visible: QuerySet[Case]) -> l
         )
 
     def rows(key: str, title: Any, kind: str, queryset: Any, hint: Any = "") -> Section:
-        return Section(key, str(title), kind, queryset.count(), list(with_case(queryset)[:ROWS]), str(hint))
+        return _bounded(key, title, kind, with_case(queryset), hint)
 
     if Role.SOCIAL_WORKER in roles:
         reports = ProgressReport.objects.filter(
@@ -269,15 +323,15 @@ def _delivery_sections(user: Any, roles: set[str], visible: QuerySet[Case]) -> l
         waiting = open_follow_up.filter(
             intervention__provider_id__in=organisations_with(user, Cap.EDUCATORS_ASSIGN)
         ).order_by("follow_up_due")
-        # The reply is encrypted too: which controls still wait for one is read in Python.
-        unanswered = [c for c in with_case(waiting) if not c.provider_reply]
+        # The reply is encrypted too: which controls still wait for one is read in Python, up to one more than
+        # the section shows.
+        unanswered = (c for c in with_case(waiting).iterator(chunk_size=ROWS * 2) if not c.provider_reply)
         sections.append(
-            Section(
+            _bounded(
                 "controls_to_answer",
-                str(_("Controlli da riscontrare")),
+                _("Controlli da riscontrare"),
                 "controls",
-                len(unanswered),
-                unanswered[:ROWS],
+                list(islice(unanswered, ROWS + 1)),
             )
         )
     return sections

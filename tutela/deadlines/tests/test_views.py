@@ -50,9 +50,9 @@ def test_the_calendar_shows_overdue_upcoming_and_the_month(client, demo, case, c
 
     assert response.status_code == 200
     month = response.context["month"]
-    assert [d.pk for d in month.overdue] == [overdue.pk]
-    assert [d.pk for d in month.upcoming] == [soon.pk]
-    assert soon.pk in [d.pk for d in month.deadlines]
+    assert [d.pk for d in month.overdue.rows] == [overdue.pk]
+    assert [d.pk for d in month.upcoming.rows] == [soon.pk]
+    assert soon.pk in [d.pk for d in month.deadlines.rows]
     page = response.content.decode()
     assert page.count(case.code) >= 3
     assert 'class="deadline-overdue"' in page
@@ -72,7 +72,7 @@ def test_each_user_sees_their_own_and_the_coordinator_the_territory(client, demo
     ):
         client.force_login(demo.users[username])
         month = client.get(url).context["month"]
-        assert (deadline.pk in [d.pk for d in month.deadlines]) is shown, username
+        assert (deadline.pk in [d.pk for d in month.deadlines.rows]) is shown, username
 
 
 def test_month_navigation_and_holidays(client, demo, social_worker):
