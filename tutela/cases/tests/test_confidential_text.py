@@ -7,6 +7,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from tutela.assessments.models import SocialReport
 from tutela.assessments.services import AssessmentData, case_close_no_grounds
 from tutela.cases.models import Case, CaseEvent
 from tutela.core.confidentiality import Secrecy
@@ -82,3 +83,15 @@ def test_the_referral_narrative_is_confidential_and_its_subject_ordinary(
     assert "Descrizione dei fatti riservata" in page
 
     assert NARRATIVE in _page(client, demo, "assistente", case)
+
+
+def test_the_social_report_is_read_by_the_lead_and_not_by_the_comune(
+    client: Client, demo: DemoTerritory
+) -> None:
+    case = factories.in_care_case(demo, residence="Montemurlo")
+    facts = "Il minore riferisce di essere lasciato solo la notte"
+    SocialReport.objects.filter(case=case).update(facts=facts)
+    assert SocialReport.objects.filter(case=case).exists()
+
+    assert facts in _page(client, demo, "assistente", case)
+    assert facts not in _page(client, demo, "comune", case)
