@@ -75,7 +75,7 @@ class CaseGenerator:
         t.cases.rows.append((
             case_id, self._code(plan.opened), child.id, world.territory_id, "indirect" if indirect else "direct",
             plan.state, lead, plan.assigned, residence[0], rng.random() < 0.03, plan.opened, plan.closed,
-            reason, note, registrar,
+            reason, note, registrar, plan.in_care,
         ))  # fmt: skip
         audit = self.audit.append
         for person in (child, *relatives):
@@ -390,7 +390,7 @@ class CaseGenerator:
 CASE_COLUMNS = (
     "id", "code", "child_id", "territory_id", "channel", "state", "lead_social_worker_id", "assigned_at",
     "paying_municipality_id", "confidential", "opened_at", "closed_at", "closure_reason_id", "closure_note",
-    "created_by_id",
+    "created_by_id", "in_care_since",
 )  # fmt: skip
 REFERRAL_COLUMNS = (
     "id", "case_id", "channel", "territory_id", "source_id", "sender_organisation_id", "applicant_name",

@@ -118,6 +118,9 @@ def social_report_file(
         def effect(locked: Case) -> Sequence[str]:
             linked = _assessment_create(locked, actor, assessment, grounds=True) if assessment else None
             created["report"] = _report_create(locked, actor, report, linked)
+            if locked.state == CaseState.ASSESSMENT and locked.in_care_since is None:
+                locked.in_care_since = timezone.now()  # a reopened case keeps its first time
+                return ["in_care_since"]
             return []
 
         if case.state == CaseState.ASSESSMENT:

@@ -63,6 +63,9 @@ class Case(models.Model):
     )
     confidential = models.BooleanField(_("riservata"), default=False)
     opened_at = models.DateTimeField(_("aperta il"))
+    # The first time the case entered IN_CARE (its timeline says the same): who was in charge in a period is
+    # a range on the case, not a search of the timeline (indicators, ADR 0018).
+    in_care_since = models.DateTimeField(_("in carico dal"), null=True, blank=True, editable=False)
     closed_at = models.DateTimeField(_("chiusa il"), null=True, blank=True)
     closure_reason = models.ForeignKey(
         Code,

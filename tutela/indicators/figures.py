@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -32,6 +33,8 @@ class MetricFilter:
     end: dt.date
     municipality: Municipality | None = None
     team: Team | None = None
+    # Numbers several indicators share, computed once for this filter (one dashboard request)
+    memo: dict[str, Any] = field(default_factory=dict, compare=False, hash=False, repr=False)
 
     @property
     def start_at(self) -> dt.datetime:

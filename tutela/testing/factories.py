@@ -26,6 +26,7 @@ from tutela.services.models import (
     PlacementForm,
     ServiceProposal,
     ServiceType,
+    Suspension,
 )
 
 _builders: dict[int, DemoCases] = {}
@@ -304,3 +305,35 @@ def intervention_in(
     elif state != "active":
         raise ValueError(f"unknown intervention state {state!r}")
     return Intervention.objects.select_related("case", "proposal__review").get(pk=intervention.pk)
+
+
+def intervention_costed(
+    intervention: Intervention,
+    *,
+    started: dt.date | None,
+    ended: dt.date | None = None,
+    unit_cost: str | None = "100.00",
+    rate: ContractRate | None = None,
+    budget: str = "7800.00",
+) -> Intervention:
+    """The intervention as its activation (and end) leave it, with the unit cost the cost tests price it by;
+    written directly: the delivery services are not what those tests are about (cost test data only)."""
+    state = "PLANNED"
+    if started:
+        state = "ENDED" if ended else "ACTIVE"
+    Intervention.objects.filter(pk=intervention.pk).update(
+        state=state,
+        started_on=started,
+        ended_on=ended,
+        unit_cost=Decimal(unit_cost) if unit_cost else None,
+        contract_rate=rate,
+        budget=Decimal(budget),
+    )
+    return Intervention.objects.get(pk=intervention.pk)
+
+
+def suspension(intervention: Intervention, starts: dt.date, resumed: dt.date | None, user: Any) -> Suspension:
+    """A suspension from `starts` to the day before `resumed` (open when None), as the services record it."""
+    return Suspension.objects.create(
+        intervention=intervention, starts_on=starts, ends_on=resumed, reason="Ricovero.", created_by=user
+    )

@@ -173,6 +173,7 @@ def test_a_professional_report_takes_the_case_in_charge_without_a_proposal(demo,
         social_worker,
     )
     assert CaseEvent.objects.filter(case=case, code="assessments.social_report.filed").count() == 1
+    assert abs((fresh.in_care_since - event.at).total_seconds()) < 1  # indicators read it (ADR 0018)
     assert AuditEvent.objects.filter(action="cases.case.taken_in_charge", object_id=str(case.pk)).count() == 1
     assert (
         AuditEvent.objects.filter(action="assessments.social_report.filed", object_id=str(report.pk)).count()
@@ -313,6 +314,8 @@ def test_in_care_a_further_report_changes_no_state(demo, social_worker):
     )  # the first one only
     assert CaseEvent.objects.filter(case=case, code="assessments.social_report.filed").count() == 2
     assert ServiceProposal.objects.get(case=case).state == ProposalState.DRAFT
+    taken = Case.objects.get(pk=case.pk).in_care_since
+    assert taken is not None and taken == case.in_care_since  # the first time only
 
 
 def test_in_care_only_the_lead_files_reports(demo, other_social_worker, coordinator):

@@ -13,7 +13,6 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from tutela.cases.models import CaseEvent, CaseState
 from tutela.deadlines.models import Deadline
 from tutela.indicators.figures import (
     CHANGE,
@@ -25,24 +24,28 @@ from tutela.indicators.figures import (
     midnight,
     share_figure,
 )
-from tutela.indicators.metrics.common import base_cases, cases_of, children, in_charge_cases, one_per_child
+from tutela.indicators.metrics.common import (
+    base_cases,
+    cases_of,
+    children,
+    in_charge_cases,
+    in_charge_children,
+    one_per_child,
+)
 from tutela.services.models import EducationalProject, ProposalState, ServiceProposal
 
 
 def minors_in_charge(f: MetricFilter) -> Metric:
     """Children in charge in the period (seed 002: "minori in carico"), and those taken in charge in it."""
     cases = in_charge_cases(f)
-    entered_before = CaseEvent.objects.filter(
-        case=OuterRef("pk"), to_state=CaseState.IN_CARE, code__startswith="cases.case.", at__lt=f.start_at
-    )
-    taken = cases.exclude(Exists(entered_before))
+    taken = cases.filter(in_care_since__gte=f.start_at)
     return Metric(
         "minors_in_charge",
         _("Minori in carico"),
         [
             Figure(
                 _("Minori in carico nel periodo"),
-                children(cases),
+                in_charge_children(f),
                 series="in_carico",
                 cases=one_per_child(cases),
             ),
@@ -180,7 +183,7 @@ def personalised_projects(f: MetricFilter) -> Metric:
     )
     with_project = cases.filter(authorised | pei)
     without = cases.exclude(child_id__in=with_project.values("child_id"))
-    in_charge, planned = children(cases), children(with_project)
+    in_charge, planned = in_charge_children(f), children(with_project)
     parts = [
         Figure(
             _("con progetto personalizzato"),
@@ -213,7 +216,7 @@ def yearly_change(f: MetricFilter) -> Metric:
     """Children in charge compared with the same period one year earlier (seed 001: yearly change in users)."""
     previous_filter = f.year_before()
     current, previous = in_charge_cases(f), in_charge_cases(previous_filter)
-    now, before = children(current), children(previous)
+    now, before = in_charge_children(f), in_charge_children(previous_filter)
     change = None
     if before:
         change = (Decimal(now - before) * 100 / before).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)

@@ -7,7 +7,7 @@ from typing import Any
 from django.db.models import Exists, Max, OuterRef, Q, QuerySet
 
 from tutela.accounts.models import Membership
-from tutela.cases.models import Case, CaseEvent, CaseState
+from tutela.cases.models import Case
 from tutela.indicators.figures import MetricFilter
 
 
@@ -26,13 +26,20 @@ def base_cases(f: MetricFilter) -> QuerySet[Case]:
 
 
 def in_charge_cases(f: MetricFilter) -> QuerySet[Case]:
-    """Cases taken in charge (the case entered IN_CARE) before the period ends and not closed before it began."""
-    entered = CaseEvent.objects.filter(
-        case=OuterRef("pk"), to_state=CaseState.IN_CARE, code__startswith="cases.case.", at__lt=f.end_at
-    )
+    """Cases taken in charge (the case entered IN_CARE: `in_care_since`) before the period ends and not closed
+    before it began."""
     return (
-        base_cases(f).filter(Exists(entered)).filter(Q(closed_at__isnull=True) | Q(closed_at__gte=f.start_at))
+        base_cases(f)
+        .filter(in_care_since__lt=f.end_at)
+        .filter(Q(closed_at__isnull=True) | Q(closed_at__gte=f.start_at))
     )
+
+
+def in_charge_children(f: MetricFilter) -> int:
+    """The children of `in_charge_cases`, counted once per filter (three indicators show the number)."""
+    if "in_charge_children" not in f.memo:
+        f.memo["in_charge_children"] = children(in_charge_cases(f))
+    return int(f.memo["in_charge_children"])
 
 
 def one_per_child(cases: QuerySet[Case]) -> QuerySet[Case]:

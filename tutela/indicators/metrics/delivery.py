@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import F, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -14,8 +13,10 @@ from tutela.cases.models import Case
 from tutela.deadlines.models import Deadline
 from tutela.indicators.figures import AMOUNT, Figure, Metric, MetricFilter, Table, share_figure
 from tutela.indicators.metrics.common import base_cases, cases_of
-from tutela.services.costs import cost_report
+from tutela.services.costs import CostTotals, cost_totals, interventions_for_costs, months_between
 from tutela.services.models import Intervention, InterventionState
+
+ZERO = Decimal("0")
 
 
 def delivered_interventions(f: MetricFilter) -> QuerySet[Intervention]:
@@ -27,49 +28,48 @@ def delivered_interventions(f: MetricFilter) -> QuerySet[Intervention]:
     )
 
 
-def intervention_costs(user: Any, f: MetricFilter) -> dict[int, Decimal | None]:
-    """What each intervention the user may see the costs of cost in the months of the period (whole months,
-    services/costs.py); None when it has no unit cost."""
-    report = cost_report(user, first=f.start, last=f.end)
-    return {row.intervention.pk: row.total for row in report.rows}
+def intervention_costs(user: Any, f: MetricFilter) -> CostTotals:
+    """What the interventions delivered in the period whose costs the user may see cost in the months of the
+    period (whole months, as the cost page computes them: services/costs), by type and by paying Comune."""
+    months = months_between(f.start, f.end)
+    interventions = delivered_interventions(f).filter(pk__in=interventions_for_costs(user).values("pk"))
+    return cost_totals(interventions, months=months, today=timezone.localdate())
 
 
-def interventions_by_type(f: MetricFilter, costs: Mapping[int, Decimal | None] | None = None) -> Metric:
+def interventions_by_type(f: MetricFilter, costs: CostTotals | None = None) -> Metric:
     """Interventions delivered in the period by service type and by paying Comune; with `costs` (for who may
-    see them: intervention_costs), what they cost in the months of the period."""
-    interventions = delivered_interventions(f)
-    listed: list[Any] = list(
-        interventions.order_by().values_list(
-            "pk", "service_type", "service_type__name", "paying_municipality", "paying_municipality__name"
-        )
-    )
+    see them: intervention_costs), what they cost in the months of the period. Counted by the database."""
+    interventions = delivered_interventions(f).order_by()
+    fields = ("service_type", "service_type__name", "paying_municipality", "paying_municipality__name")
+    counted = list(interventions.values(*fields).annotate(n=Count("pk")))  # one row per (service, Comune)
 
     def cases_with(**lookup: Any) -> QuerySet[Case]:
         return cases_of(interventions.filter(**lookup).values("case_id"))
 
-    def table(title: str, key: int, name: int, lookup: str, prefix: str) -> Table:
-        groups: dict[Any, list[int]] = {}
-        labels: dict[Any, str] = {}
-        for row in listed:
-            groups.setdefault(row[key], []).append(row[0])
-            labels[row[key]] = row[name]
+    def table(title: str, field: str, prefix: str, axis: int) -> Table:
+        counts: dict[int, int] = {}
+        names: dict[int, str] = {}
+        for row in counted:
+            counts[row[field]] = counts.get(row[field], 0) + row["n"]
+            names[row[field]] = row[f"{field}__name"]
+        groups = costs.by(axis) if costs is not None else {}
         rows = []
-        for group in sorted(groups, key=lambda g: labels[g]):
+        for group in sorted(counts, key=lambda g: names[g]):
+            name = names[group]
             count = Figure(
-                labels[group],
-                len(groups[group]),
-                series=f"{prefix}:{group}",
-                cases=cases_with(**{lookup: group}),
+                name, counts[group], series=f"{prefix}:{group}", cases=cases_with(**{field: group})
             )
-            rows.append((labels[group], [count, *_cost_cells(groups[group], costs, count.series)]))
+            spent = groups[group].total if group in groups else ZERO
+            rows.append((name, [count, *_cost_cells(counts[group], spent, costs, count.series)]))
         columns = [_("Interventi"), *([_("Spesa nei mesi del periodo")] if costs is not None else [])]
         return Table(title, columns, rows)
 
-    by_type = table(_("Per tipo di servizio"), 1, 2, "service_type", "tipo")
-    by_municipality = table(_("Per Comune che sostiene la spesa"), 3, 4, "paying_municipality", "comune")
-    figures = [Figure(_("Interventi erogati nel periodo"), len(listed), series="tutti", cases=cases_with())]
-    figures += _cost_cells([row[0] for row in listed], costs, "tutti", _("Spesa nei mesi del periodo"))
-    unknown = sum(1 for row in listed if costs is not None and costs.get(row[0]) is None)
+    by_type = table(_("Per tipo di servizio"), "service_type", "tipo", 1)
+    by_municipality = table(_("Per Comune che sostiene la spesa"), "paying_municipality", "comune", 0)
+    total = sum(row["n"] for row in counted)
+    figures = [Figure(_("Interventi erogati nel periodo"), total, series="tutti", cases=cases_with())]
+    spent = costs.total if costs is not None else ZERO
+    figures += _cost_cells(total, spent, costs, "tutti", _("Spesa nei mesi del periodo"))
     columns = [0, 1] if costs is not None else [0]
     return Metric(
         "interventions",
@@ -82,21 +82,20 @@ def interventions_by_type(f: MetricFilter, costs: Mapping[int, Decimal | None] |
             for column in columns
             for t in (by_type, by_municipality)
         ],
-        note=_cost_note(costs, unknown),
+        note=_cost_note(costs, total - costs.priced if costs is not None else 0),
     )
 
 
 def _cost_cells(
-    ids: list[int], costs: Mapping[int, Decimal | None] | None, drill: str, label: str = ""
+    count: int, spent: Decimal, costs: CostTotals | None, drill: str, label: str = ""
 ) -> list[Figure]:
-    """The cost of these interventions (unknown costs left out), suppressed outside with their number."""
+    """The cost of `count` interventions (unknown costs left out), suppressed outside with their number."""
     if costs is None:
         return []
-    total = sum((costs.get(pk) or Decimal("0") for pk in ids), Decimal("0"))
-    return [Figure(label or _("Spesa"), total, AMOUNT, unit="€", basis=(len(ids),), drill=drill)]
+    return [Figure(label or _("Spesa"), spent, AMOUNT, unit="€", basis=(count,), drill=drill)]
 
 
-def _cost_note(costs: Mapping[int, Decimal | None] | None, unknown: int) -> str:
+def _cost_note(costs: CostTotals | None, unknown: int) -> str:
     if costs is None:
         return ""
     note = _("La spesa è quella dei mesi interi del periodo, calcolata come nel prospetto dei costi.")

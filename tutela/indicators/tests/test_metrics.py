@@ -41,8 +41,9 @@ def _pks(metric: Metric, series: str) -> set[int]:
 
 
 def _entered_in_care(case: Case, when: dt.datetime) -> None:
-    """Move the case's take-in-charge back in time (test data only)."""
+    """Move the case's take-in-charge back in time, on its timeline and on the case (test data only)."""
     CaseEvent.objects.filter(case=case, to_state=CaseState.IN_CARE).update(at=when)
+    Case.objects.filter(pk=case.pk).update(in_care_since=when)
 
 
 def test_no_cases_gives_zeros_and_no_derived_values(demo: DemoTerritory) -> None:

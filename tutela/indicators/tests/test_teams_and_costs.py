@@ -22,7 +22,7 @@ from tutela.meetings.services.meetings import MeetingData, meeting_plan, meeting
 from tutela.meetings.services.network import network_setup
 from tutela.meetings.services.teams import MemberData, complex_case_record, micro_team_constitute
 from tutela.services.costs import cost_report
-from tutela.services.models import Intervention, InterventionState
+from tutela.services.models import DeliveryRecord, Intervention, InterventionState
 from tutela.testing import factories
 
 TODAY = timezone.localdate()
@@ -143,17 +143,25 @@ def test_costs_by_type_and_comune_come_from_the_cost_report(demo: DemoTerritory)
     started = TODAY.replace(month=1, day=1)
     home = [_active(factories.authorised_intervention(demo), started) for _ in range(6)]
     foster = _active(factories.authorised_intervention(demo, delivery="foster"), started)
+    Intervention.objects.filter(pk=foster.pk).update(unit_cost=Decimal("40.00"))
+    Intervention.objects.filter(pk=home[0].pk).update(unit_cost=Decimal("20.00"))
+    Intervention.objects.filter(pk__in=[i.pk for i in home[1:]]).update(unit_cost=None, contract_rate=None)
+    for intervention, hours in ((home[0], "5"), (foster, "1")):
+        DeliveryRecord.objects.create(
+            intervention=intervention, operator=demo.users["educatore"], day=started, units=Decimal(hours)
+        )
     costs = intervention_costs(demo.users["dirigente"], _filter(demo))
 
     report = cost_report(demo.users["dirigente"], first=YEAR[0], last=YEAR[1])
-    assert costs == {row.intervention.pk: row.total for row in report.rows}
-    result = metrics.interventions_by_type(
-        _filter(demo), {**costs, home[0].pk: Decimal("100"), foster.pk: Decimal("40")}
-    )
+    assert costs.total == report.total == Decimal("140.00")
+    by_service = {g.label: g.total for g in report.by_service}
+    result = metrics.interventions_by_type(_filter(demo), costs)
 
     by_type = {label: cells for label, cells in result.tables[0].rows}
     home_cells, foster_cells = by_type[home[0].service_type.name], by_type[foster.service_type.name]
-    assert home_cells[0].value == 6 and [c.value for c in foster_cells] == [1, Decimal("40")]
+    assert home_cells[0].value == 6 and [c.value for c in foster_cells] == [1, Decimal("40.00")]
+    assert home_cells[1].value == by_service[home[0].service_type.name] == Decimal("100.00")
+    assert "5 interventi senza costo unitario" in result.note
     hidden = complementary(result)
     # One foster care: its count and its cost stay inside; the smallest other cost of the column goes too.
     assert public_value(foster_cells[0], hidden) == HIDDEN_COUNT

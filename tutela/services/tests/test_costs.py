@@ -24,7 +24,6 @@ from tutela.services.demo import seed_services
 from tutela.services.models import (
     DeliveryRecord,
     Intervention,
-    InterventionState,
     ServiceType,
     Suspension,
 )
@@ -34,34 +33,12 @@ D = dt.date
 TODAY = D(2025, 4, 15)
 
 
-def _running(
-    intervention: Intervention,
-    *,
-    started: dt.date,
-    ended: dt.date | None = None,
-    unit_cost: str | None = "100.00",
-    budget: str = "7800.00",
-) -> Intervention:
-    """The intervention as its activation (and end) leave it; the delivery services are not under test here."""
-    Intervention.objects.filter(pk=intervention.pk).update(
-        state=InterventionState.ENDED if ended else InterventionState.ACTIVE,
-        started_on=started,
-        ended_on=ended,
-        unit_cost=Decimal(unit_cost) if unit_cost else None,
-        contract_rate=None,
-        budget=Decimal(budget),
-    )
-    return Intervention.objects.get(pk=intervention.pk)
-
-
-def _suspend(intervention: Intervention, starts: dt.date, resumed: dt.date | None, user) -> None:
-    Suspension.objects.create(
-        intervention=intervention, starts_on=starts, ends_on=resumed, reason="Ricovero.", created_by=user
-    )
+_running = factories.intervention_costed
+_suspend = factories.suspension
 
 
 def _row(report, intervention):
-    return next(r for r in report.rows if r.intervention.pk == intervention.pk)
+    return next(r for r in report.page.rows if r.intervention.pk == intervention.pk)
 
 
 def _units(row) -> list[Decimal]:
@@ -216,7 +193,7 @@ def test_a_comune_sees_only_what_it_pays(
     assert not interventions_for_costs(social_worker).exists()
 
     report = cost_report(municipality_officer, first=D(2025, 1, 1), last=D(2025, 1, 1), today=TODAY)
-    assert [r.intervention for r in report.rows] == [montemurlo]
+    assert [r.intervention for r in report.page.rows] == [montemurlo]
     assert [(g.label, g.total) for g in report.by_municipality] == [("Montemurlo", Decimal("300.00"))]
 
     report = cost_report(admin_officer, first=D(2025, 1, 1), last=D(2025, 1, 1), today=TODAY)
