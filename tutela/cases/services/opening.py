@@ -3,7 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Max
+from django.db.models.functions import Length
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -16,8 +16,14 @@ from tutela.people.models import Person
 
 def _next_code(territory: Territory, year: int) -> str:
     prefix = f"{territory.case_code_prefix}-{year}-"
-    # Numbering reads codes only, under the territory lock; no case data reaches a user here.
-    last = Case.objects.filter(code__startswith=prefix).aggregate(m=Max("code"))["m"]
+    # Numbering reads codes only, under the territory lock; no case data reaches a user here. Past 99,999
+    # cases in a year a number has six digits: the longest code is the highest, not the greatest as text.
+    last = (
+        Case.objects.filter(code__startswith=prefix)
+        .order_by(Length("code").desc(), "-code")
+        .values_list("code", flat=True)
+        .first()
+    )
     number = int(last.rsplit("-", 1)[1]) + 1 if last else 1
     return f"{prefix}{number:05d}"
 
