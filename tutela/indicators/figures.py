@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -53,14 +54,16 @@ class MetricFilter:
 
 @dataclass
 class Figure:
-    """One number. `cases` are the cases behind it (its drill-down), `series` names it within the metric;
-    `basis` are the counts a derived value rests on (a share's numerator and denominator, a median's cases)."""
+    """One number. `cases` are the cases behind it (its drill-down; a function that builds them when building
+    them for every row of a long table would cost more than the number: `case_list()` reads either), `series`
+    names it within the metric; `basis` are the counts a derived value rests on (a share's numerator and
+    denominator, a median's cases)."""
 
     label: str
     value: int | Decimal | None
     kind: str = COUNT
     series: str = ""
-    cases: QuerySet[Case] | None = None
+    cases: QuerySet[Case] | Callable[[], QuerySet[Case]] | None = None
     unit: str = ""
     basis: tuple[int, ...] = ()
     drill: str = ""  # a derived value's list: the series of the figure whose cases it is computed on
@@ -68,6 +71,9 @@ class Figure:
     def __post_init__(self) -> None:
         if self.kind == COUNT and not self.basis and isinstance(self.value, int):
             self.basis = (self.value,)
+
+    def case_list(self) -> QuerySet[Case] | None:
+        return self.cases() if callable(self.cases) else self.cases
 
 
 @dataclass

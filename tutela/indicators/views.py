@@ -88,10 +88,11 @@ def drilldown(request: HttpRequest) -> HttpResponse:
         raise Http404
     metric = METRICS[key](metric_filter)
     figure = metric.figure(series)
-    if figure is None or figure.cases is None:
+    listed = figure.case_list() if figure is not None else None
+    if listed is None:
         raise Http404
     visible = cases_visible_to(request.user).values("pk")
-    cases = figure.cases.filter(pk__in=visible).select_related("child", "lead_social_worker").order_by("code")
+    cases = listed.filter(pk__in=visible).select_related("child", "lead_social_worker").order_by("code")
     page = Paginator(cases, 50).get_page(request.GET.get("page"))
     audit_record(
         actor=request.user,

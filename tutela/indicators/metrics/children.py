@@ -6,9 +6,10 @@ from __future__ import annotations
 import datetime as dt
 import statistics
 from decimal import ROUND_HALF_UP, Decimal
+from functools import partial
 
 from django.db.models import Count, Exists, Min, OuterRef, Q
-from django.db.models.functions import TruncMonth
+from django.db.models.functions import TruncDate, TruncMonth
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -64,9 +65,14 @@ def new_cases(f: MetricFilter) -> Metric:
     cases = base_cases(f).filter(opened_at__gte=f.start_at, opened_at__lt=f.end_at)
     indirect = cases.filter(channel="indirect")
     direct = cases.filter(channel="direct")
+    counted = cases.aggregate(
+        total=Count("pk"),
+        indirect=Count("pk", filter=Q(channel="indirect")),
+        direct=Count("pk", filter=Q(channel="direct")),
+    )
     parts = [
-        Figure(_("Segnalazioni da enti terzi"), indirect.count(), series="segnalazioni", cases=indirect),
-        Figure(_("Istanze dirette"), direct.count(), series="istanze", cases=direct),
+        Figure(_("Segnalazioni da enti terzi"), counted["indirect"], series="segnalazioni", cases=indirect),
+        Figure(_("Istanze dirette"), counted["direct"], series="istanze", cases=direct),
     ]
     rows: list[tuple[str, list[Figure]]] = []
     by_month = (
@@ -83,7 +89,7 @@ def new_cases(f: MetricFilter) -> Metric:
         in_month = cases.filter(opened_at__gte=start, opened_at__lt=after)
         label = date_format(month, "F Y")
         rows.append((label, [Figure(label, row["n"], series=f"mese:{month:%Y-%m}", cases=in_month)]))
-    total = Figure(_("Nuove pratiche nel periodo"), cases.count(), series="nuove", cases=cases)
+    total = Figure(_("Nuove pratiche nel periodo"), counted["total"], series="nuove", cases=cases)
     return Metric(
         "new_cases",
         _("Nuove pratiche"),
@@ -108,21 +114,21 @@ def take_in_charge_time(f: MetricFilter) -> Metric:
     )
     days: dict[int, int] = {}
     within: list[int] = []
-    rows = assigned.annotate(received=Min("referrals__received_on"), due=due).values_list(
-        "pk", "received", "assigned_at", "due"
-    )
-    for pk, received, assigned_at, due_at in rows:
+    rows = assigned.annotate(
+        received=Min("referrals__received_on"), due=due, assigned_on=TruncDate("assigned_at")
+    ).values_list("pk", "received", "assigned_at", "assigned_on", "due")
+    for pk, received, assigned_at, assigned_on, due_at in rows:
         if received is None:
             continue
-        days[pk] = (timezone.localdate(assigned_at) - received).days
+        days[pk] = (assigned_on - received).days  # the service's day (TruncDate: the current time zone)
         if (assigned_at <= due_at) if due_at is not None else days[pk] <= limit:
             within.append(pk)
     within_set = set(within)
     late = [pk for pk in days if pk not in within_set]
     median = statistics.median(days.values()) if days else None
     parts = [
-        Figure(_("entro il termine"), len(within), series="entro", cases=cases_of(within)),
-        Figure(_("oltre il termine"), len(late), series="oltre", cases=cases_of(late)),
+        Figure(_("entro il termine"), len(within), series="entro", cases=partial(cases_of, within)),
+        Figure(_("oltre il termine"), len(late), series="oltre", cases=partial(cases_of, late)),
     ]
     buckets = [(0, 5), (6, 10), (11, 20), (21, 30), (31, None)]
     table_rows = []
@@ -133,7 +139,8 @@ def take_in_charge_time(f: MetricFilter) -> Metric:
             else _("oltre %(frm)d giorni") % {"frm": low - 1}
         )
         pks = [pk for pk, d in days.items() if d >= low and (high is None or d <= high)]
-        table_rows.append((label, [Figure(label, len(pks), series=f"giorni:{low}", cases=cases_of(pks))]))
+        bucket = Figure(label, len(pks), series=f"giorni:{low}", cases=partial(cases_of, pks))
+        table_rows.append((label, [bucket]))
     return Metric(
         "take_in_charge",
         _("Tempo di presa in carico"),
@@ -142,7 +149,7 @@ def take_in_charge_time(f: MetricFilter) -> Metric:
                 _("Pratiche assegnate nel periodo"),
                 len(days),
                 series="assegnate",
-                cases=cases_of(list(days)),
+                cases=partial(cases_of, list(days)),
             ),
             *parts,
             Figure(

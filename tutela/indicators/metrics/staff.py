@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from functools import partial
 
 from django.db.models import Count, Q
 from django.utils.translation import gettext as _
@@ -102,7 +103,7 @@ def caseload(f: MetricFilter) -> Metric:
                         names[user_id],
                         n,
                         series=f"as:{user_id}",
-                        cases=open_cases.filter(lead_social_worker=user_id),
+                        cases=partial(open_cases.filter, lead_social_worker=user_id),
                     ),
                     Figure(_("FTE"), fte[user_id], PLAIN),
                     Figure(_("Pratiche per FTE"), per_fte, RATE, basis=(n,), drill=f"as:{user_id}"),

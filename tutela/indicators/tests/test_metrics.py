@@ -36,8 +36,9 @@ def _value(metric: Metric, series: str) -> object:
 
 def _pks(metric: Metric, series: str) -> set[int]:
     figure = metric.figure(series)
-    assert figure is not None and figure.cases is not None
-    return set(figure.cases.values_list("pk", flat=True))
+    cases = figure.case_list() if figure is not None else None
+    assert cases is not None
+    return set(cases.values_list("pk", flat=True))
 
 
 def _entered_in_care(case: Case, when: dt.datetime) -> None:

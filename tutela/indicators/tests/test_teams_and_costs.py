@@ -35,8 +35,9 @@ def _filter(demo: DemoTerritory, **kwargs: object) -> MetricFilter:
 
 def _pks(metric: Metric, series: str) -> set[int]:
     figure = metric.figure(series)
-    assert figure is not None and figure.cases is not None
-    return set(figure.cases.values_list("pk", flat=True))
+    cases = figure.case_list() if figure is not None else None
+    assert cases is not None
+    return set(cases.values_list("pk", flat=True))
 
 
 def _team(demo: DemoTerritory, case: object, on: dt.date = TODAY) -> None:
