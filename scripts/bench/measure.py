@@ -21,6 +21,20 @@ import requests
 CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 MAX_TIMEOUTS = 3
 SURNAME_PREFIXES = ["Ross", "Bian", "Ferr", "Espo", "Ricc", "Mar", "Gall", "Cont", "Colom", "Lomb"]
+# Misspelt common surnames that no surname of the population starts with: the search finds nothing by prefix
+# and offers the near surnames (trigram similarity).
+SURNAME_TYPOS = [
+    "Rosi",
+    "Esposto",
+    "Bianci",
+    "Feraris",
+    "Romanno",
+    "Colomo",
+    "Marrino",
+    "Grecco",
+    "Brunno",
+    "Manchini",
+]
 
 
 class BenchError(RuntimeError):
@@ -53,6 +67,7 @@ def pages_build(targets: dict[str, Any]) -> list[Page]:
         Page("worklist_sds", "sds", ["/"]),
         Page("worklist_comune", "comune", ["/"]),
         Page("search_surname", "coordinatore", [f"/pratiche/?q={p}" for p in SURNAME_PREFIXES]),
+        Page("search_near", "coordinatore", [f"/pratiche/?q={p}" for p in SURNAME_TYPOS]),
         Page("search_fiscal_code", "coordinatore", [f"/pratiche/?q={c}" for c in targets["fiscal_codes"]]),
         Page("search_case_code", "coordinatore", [f"/pratiche/?q={c}" for c in targets["case_codes"]]),
         Page("case_page", "assistente", [f"/pratiche/{pk}/" for pk in targets["own_cases"]]),

@@ -15,10 +15,14 @@ from tutela.accounts.roles import Cap
 from tutela.cases.models import Case, CaseEvent, JournalEntry
 from tutela.deadlines.models import Deadline
 from tutela.people.search import search_key
+from tutela.people.similarity import Distance, IsNear
 
 PAGE_SIZE = 25
 # The list says "more than 1,000" rather than counting a territory's whole archive on every search.
 COUNT_LIMIT = 1000
+# Near matches are offered for a name of at least 3 letters (fewer share too few trigrams to mean anything).
+NEAR_MIN_LENGTH = 3
+NEAR_LIMIT = 10
 
 
 CASE_CODE = re.compile(r"^[A-Z0-9]+-\d{4}-\d+$")
@@ -42,19 +46,45 @@ def _term_filter(term: str) -> Q:
 def case_list(user: Any, *, query: str = "", state: str = "") -> QuerySet[Case]:
     """The cases the user may see, found by code, codice fiscale or the prefix of the child's surname or name
     (every word must match), newest first, with what a list row shows."""
-    cases = cases_visible_to(user).select_related("child", "territory", "lead_social_worker")
+    cases = cases_visible_to(user)
     for term in query.split():
         cases = cases.filter(_term_filter(term))
     if state:
         cases = cases.filter(state=state)
+    return _rows(user, cases).order_by("-opened_at", "-pk")
+
+
+def case_near_matches(user: Any, *, query: str, state: str = "") -> list[Case]:
+    """For a search that found nothing: the cases whose child's surname is near the longest searched name
+    (trigram similarity, people/similarity.py, through the surname's trigram index), nearest first."""
+    names = [
+        search_key(term)
+        for term in query.split()
+        if not CASE_CODE.match(term.upper()) and not codicefiscale.is_valid(term.upper())
+    ]
+    names = [name for name in names if len(name) >= NEAR_MIN_LENGTH]
+    if not names:
+        return []
+    return list(near_cases(user, max(names, key=len), state=state)[:NEAR_LIMIT])
+
+
+def near_cases(user: Any, key: str, *, state: str = "") -> QuerySet[Case]:
+    """The user's cases whose child's surname key is near `key`, nearest first."""
+    cases = cases_visible_to(user).filter(IsNear("child__surname_key", key))
+    if state:
+        cases = cases.filter(state=state)
+    return _rows(user, cases).order_by(Distance("child__surname_key", key), "-opened_at", "-pk")
+
+
+def _rows(user: Any, cases: QuerySet[Case]) -> QuerySet[Case]:
+    """What a row of the case list shows: the child, the territory, the lead, the next pending deadline."""
+    cases = cases.select_related("child", "territory", "lead_social_worker")
     pending = Deadline.objects.pending().order_by("due_at")
     if not has_capability(user, Cap.VIEW_CONFIDENTIAL):  # a court deadline reveals a proceeding
         from tutela.court.selectors import COURT_DEADLINE_KINDS
 
         pending = pending.exclude(kind__in=COURT_DEADLINE_KINDS)
-    return cases.prefetch_related(
-        Prefetch("deadlines", queryset=pending, to_attr="pending_deadlines")
-    ).order_by("-opened_at", "-pk")
+    return cases.prefetch_related(Prefetch("deadlines", queryset=pending, to_attr="pending_deadlines"))
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from tutela.assessments.services import case_close_no_grounds, social_report_fil
 from tutela.audit.services import audit_record
 from tutela.cases import forms as case_forms
 from tutela.cases.models import Case, CaseState
-from tutela.cases.selectors import COUNT_LIMIT, case_list_page, case_page
+from tutela.cases.selectors import COUNT_LIMIT, case_list_page, case_near_matches, case_page
 from tutela.cases.services.assignment import case_assign
 from tutela.cases.services.closure import (
     case_confirm_closure,
@@ -47,10 +47,17 @@ def case_list_view(request: HttpRequest) -> HttpResponse:
         state = ""
     after = request.GET.get("dopo", "")[:80]
     page = case_list_page(request.user, query=query, state=state, after=after)
+    near = case_near_matches(request.user, query=query, state=state) if query and not page.rows else []
     audit_record(
         actor=request.user,
         action="cases.case.searched",
-        data={"q": query, "state": state, "after": after, "shown": [c.pk for c in page.rows]},
+        data={
+            "q": query,
+            "state": state,
+            "after": after,
+            "shown": [c.pk for c in page.rows],
+            **({"near": [c.pk for c in near]} if near else {}),
+        },
     )
     template = "cases/case_list_rows.html" if getattr(request, "htmx", False) else "cases/case_list.html"
     return render(
@@ -58,6 +65,7 @@ def case_list_view(request: HttpRequest) -> HttpResponse:
         template,
         {
             "page": page,
+            "near": near,
             "count_limit": COUNT_LIMIT,
             "query": query,
             "state": state,

@@ -1,4 +1,4 @@
-"""Search keys: names as a person types them, matched by index (issue on scale; ADR 0018).
+"""Search keys: names as a person types them, matched by index (issue on scale; ADR 0019).
 
 A key is the name upper-cased, accents folded, and without spaces, apostrophes or other signs: «D'Àngelo»,
 «d angelo» and «DANGELO» share the key DANGELO, and «Niccolò» is found by «nicco». Keys are stored beside the

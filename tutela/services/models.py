@@ -449,6 +449,11 @@ class Intervention(models.Model):
         ordering = ["-created_at"]
         verbose_name = _("intervento")
         verbose_name_plural = _("interventi")
+        indexes = [
+            # The Comune's worklist: the newest authorised interventions of its residents, read in this order
+            # and stopped after a section's rows (worklists/selectors.py), never sorted whole.
+            models.Index(fields=["-created_at", "-id"], name="intervention_newest"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.service_type} ({self.get_state_display()})"

@@ -6,6 +6,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from tutela.audit.models import AuditEvent
 from tutela.cases import selectors
 from tutela.cases.models import Case
 from tutela.cases.selectors import case_list, case_list_page
@@ -114,3 +115,32 @@ def test_the_list_page_links_the_next_cases(
     assert second.status_code == 200
     assert "Dalle più recenti" in second.content.decode()
     assert {c.pk for c in second.context["page"].rows}.isdisjoint({c.pk for c in first.context["page"].rows})
+
+
+def test_a_search_that_finds_nothing_offers_near_surnames(client: Client, demo: DemoTerritory) -> None:
+    rossi = _renamed(factories.referred_case(demo), "Rossi", "Giulia")
+    esposito = _renamed(factories.referred_case(demo), "Esposito", "Marco")
+    coordinator = demo.users["coordinatore"]
+
+    assert not _found(demo, "Rosi")  # no surname starts with ROSI
+    assert [c.pk for c in selectors.case_near_matches(coordinator, query="Rosi")] == [rossi.pk]
+    assert [c.pk for c in selectors.case_near_matches(coordinator, query="esposto")] == [esposito.pk]
+    assert selectors.case_near_matches(coordinator, query="Ro") == []  # too short to mean anything
+    assert selectors.case_near_matches(coordinator, query=rossi.code) == []  # codes are exact, never near
+
+    client.force_login(coordinator)
+    page = client.get(reverse("cases:list"), {"q": "Rosi"}).content.decode()
+    assert "Nessuna pratica trovata." in page and "Cognomi simili a quello cercato" in page
+    assert rossi.code in page and esposito.code not in page
+    event = AuditEvent.objects.filter(action="cases.case.searched", actor=coordinator).latest("sequence")
+    assert event.data["near"] == [rossi.pk] and event.data["shown"] == []
+
+
+def test_near_matches_stay_within_the_scope(client: Client, demo: DemoTerritory) -> None:
+    theirs = _renamed(factories.in_care_case(demo, worker="assistente2"), "Rossi", "Anna")
+    mine = _renamed(factories.in_care_case(demo), "Russo", "Luca")
+    social_worker = demo.users["assistente"]
+
+    near = selectors.case_near_matches(social_worker, query="Rosso")
+    assert mine in near and theirs not in near
+    assert theirs in selectors.case_near_matches(demo.users["coordinatore"], query="Rosso")

@@ -13,7 +13,7 @@ from django.db.models import QuerySet
 from tutela.audit.models import AuditEvent
 from tutela.audit.selectors import FileLookup, file_event_list
 from tutela.cases.models import Case
-from tutela.cases.selectors import case_list
+from tutela.cases.selectors import case_list, case_near_matches, near_cases
 from tutela.core.demo.territory import DemoTerritory
 from tutela.people.models import Person
 from tutela.people.search import search_key
@@ -115,3 +115,40 @@ def test_the_file_of_one_child_reads_audit_events_by_index(demo: DemoTerritory) 
     plan = _plan(file_event_list(FileLookup(case.child, [case])))
 
     assert "Seq Scan on audit_auditevent" not in plan, plan
+
+
+def test_near_surnames_are_read_through_the_trigram_index(demo: DemoTerritory) -> None:
+    template = factories.referred_case(demo)
+    children = Person.objects.bulk_create(
+        Person(
+            surname=f"{SURNAMES[n % 10]}{n}",
+            given_name=f"Nome{n}",
+            surname_key=search_key(f"{SURNAMES[n % 10]}{n}"),
+            given_name_key=search_key(f"Nome{n}"),
+            birth_date=dt.date(2012, 1, 1),
+        )
+        for n in range(30_000)
+    )
+    Case.objects.bulk_create(
+        [
+            Case(**{**_fields(template), "code": f"BENCH-2026-{n:06d}", "child": child})
+            for n, child in enumerate(children)
+        ],
+        batch_size=5000,
+    )
+    _analyze("people_person", "cases_case")
+
+    plan = _plan(near_cases(demo.users["coordinatore"], search_key("Grecco1239"))[:10])
+
+    assert "Seq Scan on people_person" not in plan, plan
+    assert "person_surname_trgm" in plan, plan
+    found = case_near_matches(demo.users["coordinatore"], query="Grecco1239")
+    assert found and found[0].child.surname == "Greco1239"  # n = 1239: SURNAMES[9]
+
+
+def _fields(case: Case) -> dict:
+    return {
+        f.attname: getattr(case, f.attname)
+        for f in Case._meta.concrete_fields
+        if f.attname not in ("id", "code", "child_id")
+    }
