@@ -85,9 +85,19 @@ class Case(models.Model):
         verbose_name = _("pratica")
         verbose_name_plural = _("pratiche")
         indexes = [
-            models.Index(fields=["territory", "state"], name="case_territory_state"),  # worklists
+            # A territory's cases (the scope of the territory-wide roles, joined by their deadlines' reads): the
+            # narrow index the planner reads for `territory_id = X` alone.
+            models.Index(fields=["territory", "state"], name="case_territory_state"),
+            # The worklists' sections of one state (to assign, to assess, closures to confirm), newest first:
+            # an index range in the order shown, stopped when the section is full.
+            models.Index(
+                fields=["territory", "state", "-opened_at", "-id"], name="case_territory_state_opened"
+            ),
             # The case list of a territory, newest first, paged by keyset (opened_at, id).
             models.Index(fields=["territory", "-opened_at", "-id"], name="case_territory_opened"),
+            # The same newest first for scopes that are not a territory (a Comune's residents: the child's
+            # residence decides), walked until a worklist section or a page is full.
+            models.Index(fields=["-opened_at", "-id"], name="case_opened"),
         ]
 
     def __str__(self) -> str:

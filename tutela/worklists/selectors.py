@@ -234,13 +234,13 @@ def worklist_sections(user: Any) -> list[Section]:
             )
         )
         # A semi-join on the case's own pending take-in-charge deadline (index deadline_case_kind), not a list
-        # of every overdue deadline made distinct.
+        # of every overdue deadline made distinct. The assignment completes that deadline, so only cases still
+        # waiting for it (REFERRED) can have it pending: the walk stays within them (case_territory_state_opened).
         late = Deadline.objects.overdue(timezone.now()).filter(
             case=OuterRef("pk"), kind=Deadline.Kind.TAKE_IN_CHARGE
         )
-        sections.append(
-            _case_section("overdue", _("Prese in carico oltre il termine"), visible.filter(Exists(late)))
-        )
+        waiting = visible.filter(state=CaseState.REFERRED).filter(Exists(late))
+        sections.append(_case_section("overdue", _("Prese in carico oltre il termine"), waiting))
     if Role.MUNICIPALITY_OFFICER in roles:
         sections.append(
             _case_section(
