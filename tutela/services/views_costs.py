@@ -75,7 +75,7 @@ def cost_export(request: HttpRequest) -> HttpResponse | FileResponse:
     d = form.cleaned_data
     today = timezone.localdate()
     report = cost_report(
-        request.user, first=d["dal"], last=d["al"], municipality=d.get("comune"), today=today
+        request.user, first=d["dal"], last=d["al"], municipality=d.get("comune"), today=today, paged=False
     )
     interventions = report_interventions(
         request.user, first=report.first, last=report.last, municipality=d.get("comune")

@@ -54,7 +54,9 @@ def _analyze(*tables: str) -> None:
             cursor.execute(f"ANALYZE {table}")
 
 
-def test_a_surname_prefix_reads_persons_by_their_key_index(demo: DemoTerritory) -> None:
+def _children_archive(demo: DemoTerritory) -> None:
+    """One territory's archive: the same case 30,000 times over, each with a child of its own whose surname
+    is a common one numbered (Rossi0, Russo1, ...), the statistics read afresh."""
     template = factories.referred_case(demo)
     children = Person.objects.bulk_create(
         Person(
@@ -66,13 +68,20 @@ def test_a_surname_prefix_reads_persons_by_their_key_index(demo: DemoTerritory) 
         )
         for n in range(30_000)
     )
-    cases = []
-    for n, child in enumerate(children):  # the same case, 30,000 times over: one territory's archive
-        clone = Case.objects.get(pk=template.pk)
-        clone.pk, clone.code, clone.child = None, f"BENCH-2026-{n:06d}", child
-        cases.append(clone)
-    Case.objects.bulk_create(cases, batch_size=5000)
+    fields = {
+        f.attname: getattr(template, f.attname)
+        for f in Case._meta.concrete_fields
+        if f.attname not in ("id", "code", "child_id")
+    }
+    Case.objects.bulk_create(
+        [Case(**fields, code=f"BENCH-2026-{n:06d}", child=child) for n, child in enumerate(children)],
+        batch_size=5000,
+    )
     _analyze("people_person", "cases_case")
+
+
+def test_a_surname_prefix_reads_persons_by_their_key_index(demo: DemoTerritory) -> None:
+    _children_archive(demo)
 
     plan = _plan(case_list(demo.users["coordinatore"], query="Greco123"))
 
@@ -121,25 +130,7 @@ def test_the_file_of_one_child_reads_audit_events_by_index(demo: DemoTerritory) 
 
 
 def test_near_surnames_are_read_through_the_trigram_index(demo: DemoTerritory) -> None:
-    template = factories.referred_case(demo)
-    children = Person.objects.bulk_create(
-        Person(
-            surname=f"{SURNAMES[n % 10]}{n}",
-            given_name=f"Nome{n}",
-            surname_key=search_key(f"{SURNAMES[n % 10]}{n}"),
-            given_name_key=search_key(f"Nome{n}"),
-            birth_date=dt.date(2012, 1, 1),
-        )
-        for n in range(30_000)
-    )
-    Case.objects.bulk_create(
-        [
-            Case(**{**_fields(template), "code": f"BENCH-2026-{n:06d}", "child": child})
-            for n, child in enumerate(children)
-        ],
-        batch_size=5000,
-    )
-    _analyze("people_person", "cases_case")
+    _children_archive(demo)
 
     plan = _plan(near_cases(demo.users["coordinatore"], search_key("Grecco1239"))[:10])
 
@@ -147,11 +138,3 @@ def test_near_surnames_are_read_through_the_trigram_index(demo: DemoTerritory) -
     assert "person_surname_trgm" in plan, plan
     found = case_near_matches(demo.users["coordinatore"], query="Grecco1239")
     assert found and found[0].child.surname == "Greco1239"  # n = 1239: SURNAMES[9]
-
-
-def _fields(case: Case) -> dict:
-    return {
-        f.attname: getattr(case, f.attname)
-        for f in Case._meta.concrete_fields
-        if f.attname not in ("id", "code", "child_id")
-    }

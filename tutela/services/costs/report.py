@@ -254,9 +254,11 @@ def cost_report(
     municipality: Municipality | None = None,
     today: dt.date | None = None,
     after: str = "",
+    paged: bool = True,
 ) -> CostReport:
     """Monthly costs of the user's interventions from `first`'s month to `last`'s, grouped by paying Comune
-    and by service, and a page of the interventions with their budget against what they cost to date."""
+    and by service, and (unless not `paged`: the XLSX reads them all with cost_rows) a page of the
+    interventions with their budget against what they cost to date."""
     today = today or timezone.localdate()
     months = months_between(first, last)
     interventions = report_interventions(user, first=months[0], last=months[-1], municipality=municipality)
@@ -269,7 +271,7 @@ def cost_report(
         by_service=_groups(totals, 1, ServiceType.objects.all()),
         interventions=totals.interventions,
         without_rate=totals.interventions - totals.priced,
-        page=_page(interventions, months, today, after),
+        page=_page(interventions, months, today, after) if paged else CostPage([], "", True),
     )
 
 
